@@ -1,0 +1,12 @@
+#!/usr/bin/env -S npx tsx
+/** `stratum`: the operator's command line. Each command lives in its own file under commands/. */
+import { Command } from 'commander';
+import { brokerCommand } from './commands/broker';
+
+const program = new Command('stratum').description('Stratum streaming customer-data platform').showHelpAfterError();
+program.addCommand(brokerCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`stratum: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
