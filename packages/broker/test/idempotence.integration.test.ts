@@ -86,7 +86,7 @@ describe('idempotent producer', () => {
   it('rejects a corrupted batch with CORRUPT_MESSAGE and keeps serving', async () => {
     const topic = await createTopic();
     const batch = buildBatch({ records: [{ value: 'hello' }] });
-    batch[batch.length - 2] ^= 0xff;
+    batch.writeUInt8(batch.readUInt8(batch.length - 2) ^ 0xff, batch.length - 2);
     expect((await client.produce(topic, 0, batch)).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect((await client.produce(topic, 0, buildBatch({ records: [{ value: 'ok' }] }))).errorCode).toBe(ErrorCode.NONE);
   });

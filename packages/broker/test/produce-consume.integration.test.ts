@@ -116,7 +116,7 @@ describe('admin API with kafkajs', () => {
     const policy = described.resources[0]!.configEntries.find((c) => c.configName === 'cleanup.policy');
     expect(policy).toMatchObject({ configValue: 'compact', isDefault: false });
 
-    await admin.alterConfigs({ resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
     const after = await admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
     expect(after.resources[0]!.configEntries.find((c) => c.configName === 'retention.ms')!.configValue).toBe('1000');
 

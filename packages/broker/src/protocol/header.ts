@@ -3,7 +3,7 @@
  *   api_key i16 | api_version i16 | correlation_id i32 | client_id nullable string (int16 length) [| tags]
  * Response header v0 = correlation_id i32; v1 adds a tag buffer. ApiVersions always answers with v0.
  */
-import { Reader } from './reader';
+import type { Reader } from './reader';
 
 export interface RequestHeader {
   apiKey: number;

@@ -1,0 +1,93 @@
+/**
+ * `pnpm bench broker`: kafkajs produce and consume throughput against the embedded broker, the
+ * broker and each client in separate processes, acks=all with the default fsync policy
+ * ("always"). Prints msgs/s, MB/s and the broker's share of CPU time for each configuration.
+ * The first consume "time" starts at the first batch, so group join is not counted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+
+const root = join(import.meta.dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const TICKS = 100; // USER_HZ on Linux
+
+interface Result {
+  mode: string;
+  count: number;
+  seconds: number;
+  bytes: number;
+}
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+async function startBrokerProcess(dataDir: string, flush: string): Promise<{ child: ChildProcess; bootstrap: string }> {
+  const child = spawn(tsx, [join(root, 'packages/cli/src/main.ts'), 'broker', '--port', '0', '--data-dir', dataDir, '--flush', flush, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /listening on (\S+)/.exec(d.toString());
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
+  });
+  return { child, bootstrap };
+}
+
+function runClient(args: string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, [join(import.meta.dirname, 'client.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`client exited ${code}`))));
+  });
+}
+
+async function measure(brokerPid: number, args: string[]): Promise<{ result: Result; brokerCpu: number }> {
+  const before = cpuTicks(brokerPid);
+  const wallStart = Date.now();
+  const result = await runClient(args);
+  const wall = (Date.now() - wallStart) / 1000;
+  return { result, brokerCpu: (cpuTicks(brokerPid) - before) / TICKS / wall };
+}
+
+const configs = [
+  { size: 200, batch: 100 },
+  { size: 200, batch: 1000 },
+  { size: 1024, batch: 100 },
+  { size: 1024, batch: 1000 },
+];
+const COUNT = Number(process.env.BENCH_COUNT ?? 200_000);
+const PARTITIONS = 6;
+const INFLIGHT = 8;
+const flush = process.env.BENCH_FLUSH ?? 'always';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
+const { child, bootstrap } = await startBrokerProcess(dataDir, flush);
+try {
+  const admin = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  process.stdout.write(`broker ${bootstrap}, flush=${flush}, ${COUNT} records per run, ${PARTITIONS} partitions, ${INFLIGHT} sends in flight, acks=all\n\n`);
+  process.stdout.write('| record | batch | produce msgs/s | produce MB/s | broker CPU | consume msgs/s | consume MB/s | broker CPU |\n|---|---|---|---|---|---|---|---|\n');
+  for (const { size, batch } of configs) {
+    const topic = `bench-${size}-${batch}-${Date.now()}`;
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+    const p = await measure(child.pid!, ['produce', bootstrap, topic, String(COUNT), String(size), String(batch), String(INFLIGHT)]);
+    const c = await measure(child.pid!, ['consume', bootstrap, topic, String(COUNT)]);
+    const rate = (r: Result) => Math.round(r.count / r.seconds);
+    const mbps = (r: Result) => (r.bytes / r.seconds / 1e6).toFixed(1);
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    process.stdout.write(`| ${size} B | ${batch} | ${rate(p.result)} | ${mbps(p.result)} | ${pct(p.brokerCpu)} | ${rate(c.result)} | ${mbps(c.result)} | ${pct(c.brokerCpu)} |\n`);
+  }
+  await admin.disconnect();
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
