@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
 const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+// node --import tsx runs in one process (the tsx binary forks a grandchild, which would hide the
+// broker's CPU time from /proc/<pid>/stat).
+const node = (script: string, args: string[]) => spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const TICKS = 100; // USER_HZ on Linux
 
 interface Result {
@@ -27,9 +29,7 @@ function cpuTicks(pid: number): number {
 }
 
 async function startBrokerProcess(dataDir: string, flush: string): Promise<{ child: ChildProcess; bootstrap: string }> {
-  const child = spawn(tsx, [join(root, 'packages/cli/src/main.ts'), 'broker', '--port', '0', '--data-dir', dataDir, '--flush', flush, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = node(join(root, 'packages/cli/src/main.ts'), ['broker', '--port', '0', '--data-dir', dataDir, '--flush', flush, '--log-level', 'warn']);
   const bootstrap = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       const m = /listening on (\S+)/.exec(d.toString());
@@ -42,7 +42,7 @@ async function startBrokerProcess(dataDir: string, flush: string): Promise<{ chi
 
 function runClient(args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [join(import.meta.dirname, 'client.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = node(join(import.meta.dirname, 'client.ts'), args);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`client exited ${code}`))));

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const cli = join(root, 'packages', 'cli', 'src', 'main.ts');
 
 export interface BrokerProcess {
@@ -16,8 +15,11 @@ export interface BrokerProcess {
 
 /** Starts `stratum broker` and resolves once it prints its listening line. */
 export function spawnBroker(dataDir: string, port = 0, flush: 'always' | 'os' = 'always'): Promise<BrokerProcess> {
-  const child = spawn(tsx, [cli, 'broker', '--port', String(port), '--data-dir', dataDir, '--flush', flush, '--log-level', 'error'], {
+  // node --import tsx, not the tsx binary: tsx runs the program in a grandchild process, and
+  // kill -9 must hit the process that owns the log.
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'broker', '--port', String(port), '--data-dir', dataDir, '--flush', flush, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
   });
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let stderr = '';

@@ -34,13 +34,13 @@ it.each([['always'], ['os']] as const)('keeps every acknowledged record exactly 
     broker = await spawnBroker(dataDir, 0, flush);
     const port = broker.port;
     const topic = uniqueName('crash');
-    const kafka = kafkaFor(broker.bootstrap);
+    const kafka = kafkaFor(broker.bootstrap, 'crash-test', { retries: 40, initialRetryTime: 100, maxRetryTime: 1000 });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
     await admin.disconnect();
 
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const acked: string[] = [];
     let stop = false;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type RetryOptions } from 'kafkajs';
 import { startBroker, silentLogger, type RunningBroker, type StartBrokerOptions } from '../src';
 
 /** A unique, legal topic/group/transactional id for one test. */
@@ -55,9 +55,9 @@ export async function startTestBroker(options: Partial<StartBrokerOptions> = {})
   return t;
 }
 
-/** A kafkajs client with quiet logs and fast retries. */
-export function kafkaFor(bootstrap: string, clientId = 'test'): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+/** A kafkajs client with quiet logs and fast retries (more of them to ride out a broker restart). */
+export function kafkaFor(bootstrap: string, clientId = 'test', retry: RetryOptions = { retries: 5, initialRetryTime: 50 }): Kafka {
+  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry });
 }
 
 /** Polls `check` until it returns true or `ms` pass. */

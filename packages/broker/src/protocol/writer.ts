@@ -7,6 +7,7 @@ export class Writer {
     this.buf = Buffer.allocUnsafe(initial);
   }
 
+  // Callers must call room() before reading this.buf: it may replace the buffer.
   private room(n: number): number {
     if (this.length + n > this.buf.length) {
       const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
@@ -19,23 +20,28 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.buf.writeInt8(v, this.room(1));
+    const at = this.room(1);
+    this.buf.writeInt8(v, at);
     return this;
   }
   int16(v: number): this {
-    this.buf.writeInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.buf.writeInt16BE(v, at);
     return this;
   }
   int32(v: number): this {
-    this.buf.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.buf.writeInt32BE(v, at);
     return this;
   }
   uint32(v: number): this {
-    this.buf.writeUInt32BE(v >>> 0, this.room(4));
+    const at = this.room(4);
+    this.buf.writeUInt32BE(v >>> 0, at);
     return this;
   }
   int64(v: number): this {
-    this.buf.writeBigInt64BE(BigInt(v), this.room(8));
+    const at = this.room(8);
+    this.buf.writeBigInt64BE(BigInt(v), at);
     return this;
   }
   bool(v: boolean): this {
@@ -44,7 +50,8 @@ export class Writer {
   string(s: string): this {
     const len = Buffer.byteLength(s);
     this.int16(len);
-    this.buf.write(s, this.room(len), 'utf8');
+    const at = this.room(len);
+    this.buf.write(s, at, 'utf8');
     return this;
   }
   nullableString(s: string | null): this {
@@ -56,7 +63,8 @@ export class Writer {
     return this.raw(b);
   }
   raw(b: Buffer): this {
-    b.copy(this.buf, this.room(b.length));
+    const at = this.room(b.length);
+    b.copy(this.buf, at);
     return this;
   }
   array<T>(items: readonly T[], write: (w: Writer, item: T) => void): this {
@@ -69,10 +77,12 @@ export class Writer {
   }
   uvarint(v: number): this {
     while (v >= 0x80) {
-      this.buf.writeUInt8((v & 0x7f) | 0x80, this.room(1));
+      const at = this.room(1);
+    this.buf.writeUInt8((v & 0x7f) | 0x80, at);
       v = Math.floor(v / 128);
     }
-    this.buf.writeUInt8(v, this.room(1));
+    const at = this.room(1);
+    this.buf.writeUInt8(v, at);
     return this;
   }
   varint(v: number): this {
@@ -81,7 +91,8 @@ export class Writer {
   compactString(s: string): this {
     const len = Buffer.byteLength(s);
     this.uvarint(len + 1);
-    this.buf.write(s, this.room(len), 'utf8');
+    const at = this.room(len);
+    this.buf.write(s, at, 'utf8');
     return this;
   }
   compactArray<T>(items: readonly T[], write: (w: Writer, item: T) => void): this {
