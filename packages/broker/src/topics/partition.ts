@@ -63,7 +63,9 @@ export class Partition {
     if (h.producerId >= 0) {
       let window = this.producers.get(h.producerId);
       if (!window) this.producers.set(h.producerId, (window = new ProducerWindow()));
-      window.record(h.producerEpoch, h.baseSequence, h.recordCount, h.baseOffset, controlType !== null);
+      // Compaction may drop records from a batch but keeps lastOffsetDelta, and sequences
+      // advance with offsets (as Kafka computes them), so count by the delta, not recordCount.
+      window.record(h.producerEpoch, h.baseSequence, h.lastOffsetDelta + 1, h.baseOffset, controlType !== null);
     }
     if (controlType !== null) {
       const first = this.openTxns.get(h.producerId);
