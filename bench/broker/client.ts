@@ -10,6 +10,11 @@ const [mode, bootstrap, topic, countArg, sizeArg, batchArg, inflightArg] = proce
 const count = Number(countArg);
 const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap!], logLevel: logLevel.NOTHING });
 
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+}
+
 async function produce(): Promise<void> {
   const size = Number(sizeArg);
   const batch = Number(batchArg);
@@ -19,6 +24,7 @@ async function produce(): Promise<void> {
   const value = Buffer.alloc(size, 'x');
   const messages = Array.from({ length: batch }, (_, i) => ({ key: String(i), value }));
   let sent = 0;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const worker = async () => {
     while (sent < count) {
@@ -29,22 +35,29 @@ async function produce(): Promise<void> {
   };
   await Promise.all(Array.from({ length: inflight }, worker));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = cpuSeconds(cpuStart);
   await producer.disconnect();
-  process.stdout.write(`${JSON.stringify({ mode, count, seconds, bytes: count * size })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, count, seconds, bytes: count * size, clientCpu: cpu / seconds })}\n`);
 }
 
 async function consume(): Promise<void> {
-  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  // kafkajs defaults for fetch sizes (10 MB per fetch, 1 MB per partition).
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic: topic!, fromBeginning: true });
   let got = 0;
   let bytes = 0;
+  // The clock starts when the group is joined: fetch, decode and delivery are all counted.
   let start = 0n;
+  let cpuStart = process.cpuUsage();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    start = process.hrtime.bigint();
+    cpuStart = process.cpuUsage();
+  });
   const done = new Promise<void>((resolve) => {
     void consumer.run({
       autoCommit: true,
       eachBatch: async ({ batch }) => {
-        if (start === 0n) start = process.hrtime.bigint();
         for (const m of batch.messages) bytes += m.value?.length ?? 0;
         got += batch.messages.length;
         if (got >= count) resolve();
@@ -53,8 +66,9 @@ async function consume(): Promise<void> {
   });
   await done;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = cpuSeconds(cpuStart);
   await consumer.disconnect();
-  process.stdout.write(`${JSON.stringify({ mode, count: got, seconds, bytes })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, count: got, seconds, bytes, clientCpu: cpu / seconds })}\n`);
 }
 
 await (mode === 'produce' ? produce() : consume());

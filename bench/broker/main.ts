@@ -21,6 +21,7 @@ interface Result {
   count: number;
   seconds: number;
   bytes: number;
+  clientCpu: number;
 }
 
 function cpuTicks(pid: number): number {
@@ -40,19 +41,22 @@ async function startBrokerProcess(dataDir: string, flush: string): Promise<{ chi
   return { child, bootstrap };
 }
 
-function runClient(args: string[]): Promise<Result> {
+const CLIENT = join(import.meta.dirname, 'client.ts');
+const RAW = join(import.meta.dirname, 'raw-client.ts');
+
+function runClient(script: string, args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = node(join(import.meta.dirname, 'client.ts'), args);
+    const child = node(script, args);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`client exited ${code}`))));
   });
 }
 
-async function measure(brokerPid: number, args: string[]): Promise<{ result: Result; brokerCpu: number }> {
+async function measure(brokerPid: number, script: string, args: string[]): Promise<{ result: Result; brokerCpu: number }> {
   const before = cpuTicks(brokerPid);
   const wallStart = Date.now();
-  const result = await runClient(args);
+  const result = await runClient(script, args);
   const wall = (Date.now() - wallStart) / 1000;
   return { result, brokerCpu: (cpuTicks(brokerPid) - before) / TICKS / wall };
 }
@@ -70,20 +74,26 @@ const flush = process.env.BENCH_FLUSH ?? 'always';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
 const { child, bootstrap } = await startBrokerProcess(dataDir, flush);
+const rate = (r: Result) => Math.round(r.count / r.seconds).toLocaleString('en-US');
+const mbps = (r: Result) => (r.bytes / r.seconds / 1e6).toFixed(1);
+const pct = (x: number) => `${Math.round(x * 100)}%`;
 try {
   const admin = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  process.stdout.write(`broker ${bootstrap}, flush=${flush}, ${COUNT} records per run, ${PARTITIONS} partitions, ${INFLIGHT} sends in flight, acks=all\n\n`);
-  process.stdout.write('| record | batch | produce msgs/s | produce MB/s | broker CPU | consume msgs/s | consume MB/s | broker CPU |\n|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write(`broker ${bootstrap} in its own process, flush=${flush}, ${COUNT} records per run, ${PARTITIONS} partitions, acks=all\n`);
+  process.stdout.write('CPU columns: share of one core used by the broker / by the client process during the run\n\n');
+  process.stdout.write('| client | record | batch | direction | msgs/s | MB/s | broker CPU | client CPU |\n|---|---|---|---|---|---|---|---|\n');
+  const row = (client: string, size: number, batch: number, dir: string, m: { result: Result; brokerCpu: number }) =>
+    process.stdout.write(`| ${client} | ${size} B | ${batch} | ${dir} | ${rate(m.result)} | ${mbps(m.result)} | ${pct(m.brokerCpu)} | ${pct(m.result.clientCpu)} |\n`);
   for (const { size, batch } of configs) {
     const topic = `bench-${size}-${batch}-${Date.now()}`;
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
-    const p = await measure(child.pid!, ['produce', bootstrap, topic, String(COUNT), String(size), String(batch), String(INFLIGHT)]);
-    const c = await measure(child.pid!, ['consume', bootstrap, topic, String(COUNT)]);
-    const rate = (r: Result) => Math.round(r.count / r.seconds);
-    const mbps = (r: Result) => (r.bytes / r.seconds / 1e6).toFixed(1);
-    const pct = (x: number) => `${Math.round(x * 100)}%`;
-    process.stdout.write(`| ${size} B | ${batch} | ${rate(p.result)} | ${mbps(p.result)} | ${pct(p.brokerCpu)} | ${rate(c.result)} | ${mbps(c.result)} | ${pct(c.brokerCpu)} |\n`);
+    row('kafkajs', size, batch, 'produce', await measure(child.pid!, CLIENT, ['produce', bootstrap, topic, String(COUNT), String(size), String(batch), String(INFLIGHT)]));
+    row('kafkajs', size, batch, 'consume', await measure(child.pid!, CLIENT, ['consume', bootstrap, topic, String(COUNT)]));
+    const raw = `raw-${topic}`;
+    await admin.createTopics({ topics: [{ topic: raw, numPartitions: PARTITIONS }] });
+    row('raw', size, batch, 'produce', await measure(child.pid!, RAW, ['produce', bootstrap, raw, String(COUNT), String(size), String(batch), String(PARTITIONS)]));
+    row('raw', size, batch, 'fetch', await measure(child.pid!, RAW, ['fetch', bootstrap, raw, String(COUNT), String(PARTITIONS)]));
   }
   await admin.disconnect();
 } finally {
