@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrokerConfig } from './config';
 import { Flusher } from './storage/flusher';
 import { readJsonFile, writeFileAtomic } from './storage/atomic-file';
+import { lockDataDir } from './storage/data-dir-lock';
 import { TopicRegistry } from './topics/registry';
 import { configValue } from './topics/topic-config';
 import { GroupCoordinator } from './groups/coordinator';
@@ -31,6 +32,7 @@ export class BrokerState {
   readonly clusterId: string;
   readonly logger: BrokerLogger;
   private housekeeping: NodeJS.Timeout | null = null;
+  private unlock: () => void = () => undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -49,6 +51,18 @@ export class BrokerState {
   /** Opens (or initialises) the data directory and recovers all state from it. */
   static open(config: BrokerConfig): BrokerState {
     mkdirSync(config.dataDir, { recursive: true });
+    const unlock = lockDataDir(config.dataDir);
+    try {
+      const state = BrokerState.recover(config);
+      state.unlock = unlock;
+      return state;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  private static recover(config: BrokerConfig): BrokerState {
     const metaPath = join(config.dataDir, 'meta.json');
     let meta = readJsonFile<MetaFile>(metaPath);
     if (!meta) {
@@ -89,5 +103,6 @@ export class BrokerState {
     this.groups.close();
     this.topics.close();
     writeFileSync(join(this.config.dataDir, CLEAN_SHUTDOWN), '');
+    this.unlock();
   }
 }
