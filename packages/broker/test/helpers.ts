@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type RetryOptions } from 'kafkajs';
 import { startBroker, silentLogger, type RunningBroker, type StartBrokerOptions } from '../src';
 
 /** A unique, legal topic/group/transactional id for one test. */
@@ -67,4 +67,27 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_0
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+export interface SharedBroker {
+  tb: TestBroker;
+  admin: Admin;
+}
+
+/**
+ * One broker and a connected admin client for a whole test file (registers beforeAll/afterAll).
+ * Read `tb`/`admin` inside tests: they are set once the suite starts.
+ */
+export function useSharedBroker(options: Partial<StartBrokerOptions> = {}): SharedBroker {
+  const shared = {} as SharedBroker;
+  beforeAll(async () => {
+    shared.tb = await startTestBroker(options);
+    shared.admin = shared.tb.kafka.admin();
+    await shared.admin.connect();
+  });
+  afterAll(async () => {
+    await shared.admin.disconnect();
+    await shared.tb.close();
+  });
+  return shared;
 }

@@ -1,41 +1,30 @@
 /**
  * librdkafka compatibility through kcat: metadata, produce (keys, headers, gzip) read back by
  * kafkajs, kafkajs-produced records read by kcat, and the protocol versions librdkafka settles on.
- * (The kcat balanced consumer, -G, is covered in groups-admin.integration.test.ts.)
+ * (The kcat balanced consumer, -G, is covered in groups-shared.admin.integration.test.ts.)
  */
-import type { Admin } from 'kafkajs';
 import { kcat } from './kcat';
-import { startTestBroker, uniqueName, waitFor, type TestBroker } from './helpers';
+import { uniqueName, useSharedBroker, waitFor } from './helpers';
 
-let tb: TestBroker;
-let admin: Admin;
-beforeAll(async () => {
-  tb = await startTestBroker();
-  admin = tb.kafka.admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin.disconnect();
-  await tb.close();
-});
+const shared = useSharedBroker();
 
 it('kcat -L lists topics with their partitions and this broker', async () => {
   const topic = uniqueName('kl');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-  const { code, stdout } = await kcat(['-b', tb.broker.bootstrap, '-L', '-t', topic]);
+  await shared.admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+  const { code, stdout } = await kcat(['-b', shared.tb.broker.bootstrap, '-L', '-t', topic]);
   expect(code).toBe(0);
-  expect(stdout).toContain(`broker 0 at ${tb.broker.bootstrap}`);
+  expect(stdout).toContain(`broker 0 at ${shared.tb.broker.bootstrap}`);
   expect(stdout).toContain(`topic "${topic}" with 3 partitions`);
 });
 
 it('kcat -P with keys, headers and gzip; kafkajs reads exactly that back', async () => {
   const topic = uniqueName('kp');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  await shared.admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
   const lines = Array.from({ length: 50 }, (_, i) => `key${i}:value ${i}`);
-  const produced = await kcat(['-b', tb.broker.bootstrap, '-P', '-t', topic, '-p', '0', '-K:', '-H', 'source=kcat', '-z', 'gzip'], `${lines.join('\n')}\n`);
+  const produced = await kcat(['-b', shared.tb.broker.bootstrap, '-P', '-t', topic, '-p', '0', '-K:', '-H', 'source=kcat', '-z', 'gzip'], `${lines.join('\n')}\n`);
   expect(produced.code).toBe(0);
 
-  const consumer = tb.kafka.consumer({ groupId: uniqueName('kjs'), maxWaitTimeInMs: 100 });
+  const consumer = shared.tb.kafka.consumer({ groupId: uniqueName('kjs'), maxWaitTimeInMs: 100 });
   const got: { key: string; value: string; header: string }[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -50,28 +39,28 @@ it('kcat -P with keys, headers and gzip; kafkajs reads exactly that back', async
 
 it('kcat -C reads what kafkajs produced, in order, from any starting offset', async () => {
   const topic = uniqueName('kc');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
-  const producer = tb.kafka.producer();
+  await shared.admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+  const producer = shared.tb.kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 2 })) });
   await producer.disconnect();
 
-  const all = await kcat(['-b', tb.broker.bootstrap, '-C', '-t', topic, '-p', '1', '-o', 'beginning', '-e', '-f', '%k %s %p %o\n']);
+  const all = await kcat(['-b', shared.tb.broker.bootstrap, '-C', '-t', topic, '-p', '1', '-o', 'beginning', '-e', '-f', '%k %s %p %o\n']);
   expect(all.code).toBe(0);
   expect(all.stdout.trim().split('\n')).toEqual(Array.from({ length: 10 }, (_, j) => `k${2 * j + 1} v${2 * j + 1} 1 ${j}`));
 
-  const tail = await kcat(['-b', tb.broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', '-2', '-e', '-f', '%s\n']);
+  const tail = await kcat(['-b', shared.tb.broker.bootstrap, '-C', '-t', topic, '-p', '0', '-o', '-2', '-e', '-f', '%s\n']);
   expect(tail.stdout.trim().split('\n')).toEqual(['v16', 'v18']);
 });
 
 it('librdkafka negotiates ApiVersions v3 and uses Produce v7 and Fetch v11', async () => {
   const topic = uniqueName('kv');
-  const produce = await kcat(['-b', tb.broker.bootstrap, '-P', '-t', topic, '-d', 'protocol'], 'one\n');
+  const produce = await kcat(['-b', shared.tb.broker.bootstrap, '-P', '-t', topic, '-d', 'protocol'], 'one\n');
   expect(produce.code).toBe(0);
   expect(produce.stderr).toMatch(/ApiVersionRequest \(v3/);
   expect(produce.stderr).not.toMatch(/ApiVersionRequest \(v0/);
   expect(produce.stderr).toMatch(/ProduceRequest \(v7/);
-  const consume = await kcat(['-b', tb.broker.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-d', 'protocol']);
+  const consume = await kcat(['-b', shared.tb.broker.bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-d', 'protocol']);
   expect(consume.stdout.trim()).toBe('one');
   expect(consume.stderr).toMatch(/FetchRequest \(v11/);
 });

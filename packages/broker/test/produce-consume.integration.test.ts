@@ -1,22 +1,11 @@
-import { CompressionTypes, type Admin, type EachMessagePayload } from 'kafkajs';
-import { startTestBroker, uniqueName, waitFor, type TestBroker } from './helpers';
+import { CompressionTypes, type EachMessagePayload } from 'kafkajs';
+import { uniqueName, useSharedBroker, waitFor } from './helpers';
 
-let tb: TestBroker;
-let admin: Admin;
-
-beforeAll(async () => {
-  tb = await startTestBroker();
-  admin = tb.kafka.admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin.disconnect();
-  await tb.close();
-});
+const shared = useSharedBroker();
 
 /** Consumes `count` messages of `topic` from the beginning with a fresh group. */
 async function consumeAll(topic: string, count: number, readUncommitted = false): Promise<EachMessagePayload[]> {
-  const consumer = tb.kafka.consumer({ groupId: uniqueName('g'), maxWaitTimeInMs: 100, readUncommitted, heartbeatInterval: 500 });
+  const consumer = shared.tb.kafka.consumer({ groupId: uniqueName('g'), maxWaitTimeInMs: 100, readUncommitted, heartbeatInterval: 500 });
   const seen: EachMessagePayload[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -37,8 +26,8 @@ describe('produce and consume with kafkajs', () => {
     ['acks=1', 1],
   ])('delivers every record once, in order per partition (%s)', async (_name, acks) => {
     const topic = uniqueName('pc');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-    const producer = tb.kafka.producer();
+    await shared.admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     const sent: string[] = [];
     for (let batch = 0; batch < 10; batch++) {
@@ -63,17 +52,17 @@ describe('produce and consume with kafkajs', () => {
 
   it('accepts acks=0 without a response and stores the records', async () => {
     const topic = uniqueName('acks0');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-    const producer = tb.kafka.producer();
+    await shared.admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     await producer.send({ topic, acks: 0, messages: [{ value: 'fire' }, { value: 'forget' }] });
-    await waitFor(async () => (await admin.fetchTopicOffsets(topic))[0]!.high === '2', 5_000, 'acks=0 records');
+    await waitFor(async () => (await shared.admin.fetchTopicOffsets(topic))[0]!.high === '2', 5_000, 'acks=0 records');
     await producer.disconnect();
   });
 
   it('stores gzip batches as received and serves them back', async () => {
     const topic = uniqueName('gzip');
-    const producer = tb.kafka.producer();
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     const messages = Array.from({ length: 200 }, (_, i) => ({ key: String(i), value: 'x'.repeat(100) + i, headers: { h: `h${i}` } }));
     await producer.send({ topic, compression: CompressionTypes.GZIP, messages });
@@ -85,23 +74,23 @@ describe('produce and consume with kafkajs', () => {
 
   it('auto-creates a topic on first produce through Metadata', async () => {
     const topic = uniqueName('auto');
-    const producer = tb.kafka.producer();
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: [{ value: 'first' }] });
     await producer.disconnect();
-    expect(await admin.listTopics()).toContain(topic);
+    expect(await shared.admin.listTopics()).toContain(topic);
   });
 
   it('answers ListOffsets for earliest, latest and by timestamp', async () => {
     const topic = uniqueName('lo');
-    const producer = tb.kafka.producer();
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     const base = Date.now() - 60_000;
     await producer.send({ topic, messages: [0, 1, 2, 3].map((i) => ({ value: `m${i}`, timestamp: String(base + i * 1000) })) });
     await producer.disconnect();
-    const [offsets] = await admin.fetchTopicOffsets(topic);
+    const [offsets] = await shared.admin.fetchTopicOffsets(topic);
     expect(offsets).toMatchObject({ partition: 0, low: '0', high: '4' });
-    const [byTime] = await admin.fetchTopicOffsetsByTimestamp(topic, base + 2000);
+    const [byTime] = await shared.admin.fetchTopicOffsetsByTimestamp(topic, base + 2000);
     expect(byTime!.offset).toBe('2');
   });
 });
@@ -109,37 +98,37 @@ describe('produce and consume with kafkajs', () => {
 describe('admin API with kafkajs', () => {
   it('creates, describes, alters, grows, trims and deletes topics', async () => {
     const topic = uniqueName('admin');
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })).toBe(true);
-    await expect(admin.createTopics({ topics: [{ topic, numPartitions: 2 }] })).resolves.toBe(false);
+    expect(await shared.admin.createTopics({ topics: [{ topic, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })).toBe(true);
+    await expect(shared.admin.createTopics({ topics: [{ topic, numPartitions: 2 }] })).resolves.toBe(false);
 
-    const described = await admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
+    const described = await shared.admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
     const policy = described.resources[0]!.configEntries.find((c) => c.configName === 'cleanup.policy');
     expect(policy).toMatchObject({ configValue: 'compact', isDefault: false });
 
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
-    const after = await admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
+    await shared.admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
+    const after = await shared.admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
     expect(after.resources[0]!.configEntries.find((c) => c.configName === 'retention.ms')!.configValue).toBe('1000');
 
-    await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    await shared.admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+    const meta = await shared.admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics[0]!.partitions).toHaveLength(4);
 
-    const producer = tb.kafka.producer();
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: String(i), partition: 0 })) });
     await producer.disconnect();
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] });
-    const offsets = await admin.fetchTopicOffsets(topic);
+    await shared.admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] });
+    const offsets = await shared.admin.fetchTopicOffsets(topic);
     expect(offsets.find((o) => o.partition === 0)).toMatchObject({ low: '6', high: '10' });
 
-    await admin.deleteTopics({ topics: [topic] });
-    expect(await admin.listTopics()).not.toContain(topic);
+    await shared.admin.deleteTopics({ topics: [topic] });
+    expect(await shared.admin.listTopics()).not.toContain(topic);
   });
 
   it('rejects bad topic requests with specific errors', async () => {
     /** kafkajs wraps per-topic errors in an aggregate: return the first one's type and message. */
     const failure = async (topic: { topic: string; replicationFactor?: number; configEntries?: { name: string; value: string }[] }) => {
-      const err = (await admin.createTopics({ topics: [topic] }).then(
+      const err = (await shared.admin.createTopics({ topics: [topic] }).then(
         () => null,
         (e: unknown) => e,
       )) as { errors?: { type: string; message: string }[] } | null;

@@ -1,28 +1,16 @@
-import type { Admin } from 'kafkajs';
-import { startTestBroker, uniqueName, waitFor, type TestBroker } from './helpers';
+import { uniqueName, useSharedBroker, waitFor } from './helpers';
 
-let tb: TestBroker;
-let admin: Admin;
-
-beforeAll(async () => {
-  tb = await startTestBroker();
-  admin = tb.kafka.admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin.disconnect();
-  await tb.close();
-});
+const shared = useSharedBroker();
 
 async function newTopic(partitions = 1): Promise<string> {
   const topic = uniqueName('txn');
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+  await shared.admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
   return topic;
 }
 
 /** Reads everything currently visible on a topic with the given isolation, for `settleMs`. */
 async function readAll(topic: string, readUncommitted: boolean, settleMs = 1500): Promise<string[]> {
-  const consumer = tb.kafka.consumer({ groupId: uniqueName('reader'), readUncommitted, maxWaitTimeInMs: 100 });
+  const consumer = shared.tb.kafka.consumer({ groupId: uniqueName('reader'), readUncommitted, maxWaitTimeInMs: 100 });
   const seen: string[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -33,7 +21,7 @@ async function readAll(topic: string, readUncommitted: boolean, settleMs = 1500)
 }
 
 function txnProducer(transactionalId = uniqueName('tx'), transactionTimeout = 60_000) {
-  return tb.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout });
+  return shared.tb.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout });
 }
 
 describe('transactions with kafkajs', () => {
@@ -59,13 +47,13 @@ describe('transactions with kafkajs', () => {
     const topic = await newTopic();
     const producer = txnProducer();
     await producer.connect();
-    const plain = tb.kafka.producer();
+    const plain = shared.tb.kafka.producer();
     await plain.connect();
     const txn = await producer.transaction();
     await txn.send({ topic, messages: [{ value: 'pending' }] });
     await plain.send({ topic, messages: [{ value: 'after' }] });
     const latest = async (isolation: boolean) => {
-      const partition = tb.broker.state.topics.partition(topic, 0)!;
+      const partition = shared.tb.broker.state.topics.partition(topic, 0)!;
       return isolation ? partition.lastStableOffset : partition.highWatermark;
     };
     expect(await latest(true)).toBe(0);
@@ -81,14 +69,14 @@ describe('transactions with kafkajs', () => {
     const input = await newTopic();
     const output = await newTopic();
     const groupId = uniqueName('ctp');
-    const seed = tb.kafka.producer();
+    const seed = shared.tb.kafka.producer();
     await seed.connect();
     await seed.send({ topic: input, messages: Array.from({ length: 10 }, (_, i) => ({ value: `in-${i}` })) });
     await seed.disconnect();
 
     const producer = txnProducer();
     await producer.connect();
-    const consumer = tb.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const consumer = shared.tb.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic: input, fromBeginning: true });
     let processed = 0;
@@ -116,7 +104,7 @@ describe('transactions with kafkajs', () => {
     await consumer.disconnect();
     await producer.disconnect();
 
-    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
+    const offsets = await shared.admin.fetchOffsets({ groupId, topics: [input] });
     expect(offsets[0]!.partitions[0]!.offset).toBe('10');
     const out = await readAll(output, false);
     expect(out.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `out-in-${i}`).sort());
@@ -128,7 +116,7 @@ describe('transactions with kafkajs', () => {
     await producer.connect();
     const txn = await producer.transaction();
     await txn.send({ topic, messages: [{ value: 'too-slow' }] });
-    const partition = tb.broker.state.topics.partition(topic, 0)!;
+    const partition = shared.tb.broker.state.topics.partition(topic, 0)!;
     await waitFor(() => partition.lastStableOffset === partition.highWatermark, 5_000, 'timeout abort');
     await expect(txn.commit()).rejects.toThrow();
     await producer.disconnect().catch(() => undefined);
@@ -143,11 +131,11 @@ describe('transactions with kafkajs', () => {
     const txn = await producer.transaction();
     await txn.send({ topic, messages: [{ value: 'orphan' }] });
     await producer.disconnect();
-    await tb.restart();
-    await admin.disconnect();
-    admin = tb.kafka.admin();
-    await admin.connect();
-    const partition = tb.broker.state.topics.partition(topic, 0)!;
+    await shared.tb.restart();
+    await shared.admin.disconnect();
+    shared.admin = shared.tb.kafka.admin();
+    await shared.admin.connect();
+    const partition = shared.tb.broker.state.topics.partition(topic, 0)!;
     expect(partition.lastStableOffset).toBe(partition.highWatermark);
     expect(await readAll(topic, false, 800)).toEqual([]);
   });
