@@ -97,3 +97,26 @@ it('deletes old segments by retention.bytes and moves the log start', async () =
   expect(Number(offsets!.low)).toBeGreaterThan(25);
   await admin.disconnect();
 });
+
+it('rolls by segment.ms so a small compacted topic gets compacted', async () => {
+  const topic = uniqueName('segms');
+  const admin = tb.kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '100' }] }] });
+  await admin.disconnect();
+  const producer = tb.kafka.producer();
+  await producer.connect();
+  for (let i = 0; i < 10; i++) await producer.send({ topic, messages: [{ key: 'profile-1', value: `v${i}` }] });
+  await new Promise((r) => setTimeout(r, 150));
+  // This append finds the segment older than segment.ms and rolls first.
+  await producer.send({ topic, messages: [{ key: 'profile-2', value: 'w' }] });
+  await producer.disconnect();
+  const partition = tb.broker.state.topics.partition(topic, 0)!;
+  const before = partition.log.sizeBytes;
+  await waitFor(() => partition.log.sizeBytes < before / 2, 5_000, 'compaction of the rolled segment');
+  const records = await readAll(topic, 2);
+  expect(records.map((r) => [r.key, r.value])).toEqual([
+    ['profile-1', 'v9'],
+    ['profile-2', 'w'],
+  ]);
+});

@@ -112,14 +112,16 @@ export class PartitionLog {
   /**
    * Appends one validated RecordBatch v2, stamping baseOffset = logEndOffset and leader epoch 0
    * into `batch` in place. Rolls first if the batch would take a non-empty segment past
-   * segment.bytes. Durable once `flusher.flushed()` resolves.
+   * segment.bytes, or the segment is older than segment.ms. Durable once `flusher.flushed()` resolves.
    */
   append(batch: Buffer): { baseOffset: number; lastOffset: number } {
     if (this.closed) throw new Error(`log ${this.dir} is closed`);
     const h = readBatchHeader(batch);
     if (!h || h.size !== batch.length) throw new Error('append takes exactly one whole batch');
     let active = this.active;
-    if (active.size > 0 && active.size + batch.length > this.config.segmentBytes) active = this.roll();
+    const full = active.size + batch.length > this.config.segmentBytes;
+    const old = Date.now() - active.openedAt > this.config.segmentMs;
+    if (active.size > 0 && (full || old)) active = this.roll();
     const fd = active.fd!;
     stampBatch(batch, 0, this.endOffset, 0);
     h.baseOffset = this.endOffset;

@@ -16,6 +16,8 @@ export class Segment {
   size = 0;
   /** Newest maxTimestamp of any batch: the segment's entry in the sparse time index. */
   maxTimestamp = -1;
+  /** When this process opened or created the segment: segment.ms counts from here. */
+  readonly openedAt = Date.now();
   /** Open descriptor, or null: closed segments are opened lazily for reads. */
   fd: number | null = null;
 

@@ -7,6 +7,8 @@ export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
 export interface LogConfig {
   /** segment.bytes: roll the active segment beyond this size. */
   segmentBytes: number;
+  /** segment.ms: roll a non-empty active segment older than this, so compaction and retention can reach it. */
+  segmentMs: number;
   /** retention.ms: delete closed segments whose newest record is older; -1 = keep forever. */
   retentionMs: number;
   /** retention.bytes: delete oldest closed segments while the partition is larger; -1 = unlimited. */
@@ -21,6 +23,7 @@ export interface LogConfig {
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
   segmentBytes: 64 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
   retentionMs: 7 * 24 * 3600 * 1000,
   retentionBytes: -1,
   cleanupPolicy: 'delete',

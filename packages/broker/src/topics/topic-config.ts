@@ -20,6 +20,7 @@ export const TOPIC_CONFIGS: Record<string, ConfigSpec> = {
   'retention.ms': { default: String(DEFAULT_LOG_CONFIG.retentionMs), validate: integer(-1) },
   'retention.bytes': { default: String(DEFAULT_LOG_CONFIG.retentionBytes), validate: integer(-1) },
   'segment.bytes': { default: String(DEFAULT_LOG_CONFIG.segmentBytes), validate: integer(14) },
+  'segment.ms': { default: String(DEFAULT_LOG_CONFIG.segmentMs), validate: integer(1) },
   'delete.retention.ms': { default: String(DEFAULT_LOG_CONFIG.deleteRetentionMs), validate: integer(0) },
   'index.interval.bytes': { default: String(DEFAULT_LOG_CONFIG.indexIntervalBytes), validate: integer(0) },
   'max.message.bytes': { default: String(1024 * 1024 + 12), validate: integer(0) },
@@ -50,6 +51,7 @@ export function logConfigOf(configs: Record<string, string>): LogConfig {
   const policy = configValue(configs, 'cleanup.policy');
   return {
     segmentBytes: Number(configValue(configs, 'segment.bytes')),
+    segmentMs: Number(configValue(configs, 'segment.ms')),
     retentionMs: Number(configValue(configs, 'retention.ms')),
     retentionBytes: Number(configValue(configs, 'retention.bytes')),
     cleanupPolicy: (policy === 'delete,compact' ? 'compact,delete' : policy) as CleanupPolicy,
