@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 
 let broker: BrokerProcess | undefined;
 afterEach(async () => {
-  if (broker && broker.child.exitCode === null) {
+  if (broker && broker.child.exitCode === null && broker.child.signalCode === null) {
     broker.child.kill('SIGTERM');
     await broker.exited;
   }
@@ -48,7 +48,7 @@ it('keeps every acknowledged offset commit across kill -9', async () => {
     });
     await waitFor(() => acked >= 100, 20_000, '100 acknowledged commits');
     broker.child.kill('SIGKILL');
-    await broker.exited;
+    expect(await broker.exited).toBe('SIGKILL');
     const lastAcked = acked;
     await consumer.disconnect().catch(() => undefined);
 

@@ -10,6 +10,7 @@ import { describeGroupsApi } from './describe-groups';
 import { listGroupsApi } from './list-groups';
 import { deleteGroupsApi } from './delete-groups';
 
+/** JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit/Fetch, Describe/List/DeleteGroups. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const groupApis: ApiDefinition<any, any>[] = [
   joinGroupApi,

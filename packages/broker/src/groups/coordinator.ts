@@ -15,6 +15,7 @@ import { GroupLog } from './group-log';
 import type { Reply } from './member';
 import type { CommittedOffset, GroupDescription, GroupStateName, JoinRequest, JoinResult, LeaveResult, SyncRequest, SyncResult } from './types';
 
+/** Re-exported here because the transaction coordinator imports it from this module. */
 export type { CommittedOffset } from './types';
 
 /** The offset OffsetFetch reports for one partition. */

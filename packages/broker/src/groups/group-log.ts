@@ -23,8 +23,10 @@ export type GroupLogEntry =
 /** group → topic → partition → offset */
 type OffsetTable = Map<string, Map<string, Map<number, CommittedOffset>>>;
 
+/** File name of the group journal inside the data dir. */
 export const GROUPS_LOG = 'groups.log';
 
+/** Committed offsets and group protocol types, in memory and in groups.log. */
 export class GroupLog {
   private readonly offsets: OffsetTable = new Map();
   private readonly protocolTypes = new Map<string, string>();
@@ -84,6 +86,7 @@ export class GroupLog {
     return [...new Set([...this.offsets.keys(), ...this.protocolTypes.keys()])];
   }
 
+  /** The stored protocol type of a group, if any. */
   protocolType(group: string): string | null {
     return this.protocolTypes.get(group) ?? null;
   }

@@ -29,6 +29,7 @@ export function joinError(errorCode: number, memberId: string): JoinResult {
   return { errorCode, generationId: -1, protocolName: '', leaderId: '', memberId, members: [] };
 }
 
+/** One group's membership state machine. */
 export class Group {
   state: GroupStateName = 'Empty';
   generationId = 0;

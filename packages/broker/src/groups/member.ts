@@ -9,6 +9,7 @@ export type Reply<T> = (result: T) => void;
 
 const EMPTY = Buffer.alloc(0);
 
+/** A group member and the answers it waits for. */
 export class Member {
   groupInstanceId: string | null;
   clientId: string;
