@@ -3,24 +3,13 @@
  * and session expiry, no loss and per-partition order across them, and committed offsets that
  * survive a broker restart.
  */
-import { AssignerProtocol, type Admin, type Consumer, type Producer } from 'kafkajs';
-import { startTestBroker, uniqueName, waitFor, type TestBroker } from './helpers';
+import { AssignerProtocol, type Consumer, type Producer } from 'kafkajs';
+import { uniqueName, useSharedBroker, waitFor } from './helpers';
 import { RawClient } from './raw-client';
 import { ApiKey } from '../src/protocol/api';
 import { ErrorCode } from '../src/protocol/error-codes';
 
-let tb: TestBroker;
-let admin: Admin;
-
-beforeAll(async () => {
-  tb = await startTestBroker();
-  admin = tb.kafka.admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin.disconnect();
-  await tb.close();
-});
+const shared = useSharedBroker();
 
 interface Seen {
   consumer: string;
@@ -33,7 +22,7 @@ const CONSUMER_TIMING = { sessionTimeout: 6000, rebalanceTimeout: 10_000, heartb
 
 /** Starts a kafkajs consumer of `topic` in `groupId` that appends everything it reads to `seen`. */
 async function startConsumer(groupId: string, topic: string, name: string, seen: Seen[]): Promise<Consumer> {
-  const consumer = tb.kafka.consumer({ groupId, ...CONSUMER_TIMING });
+  const consumer = shared.tb.kafka.consumer({ groupId, ...CONSUMER_TIMING });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -46,7 +35,7 @@ async function startConsumer(groupId: string, topic: string, name: string, seen:
 
 /** The group's members and their partitions of `topic`, once DescribeGroups says Stable. */
 async function stableAssignment(groupId: string, topic: string): Promise<Map<string, number[]> | null> {
-  const { groups } = await admin.describeGroups([groupId]);
+  const { groups } = await shared.admin.describeGroups([groupId]);
   const group = groups[0];
   if (!group || group.state !== 'Stable') return null;
   const out = new Map<string, number[]>();
@@ -122,10 +111,10 @@ describe('consumer groups with kafkajs', () => {
   it('balances 6 partitions over 3, 4, then 3 members without losing or reordering anything', async () => {
     const topic = uniqueName('grp');
     const groupId = uniqueName('g');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+    await shared.admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
     const seen: Seen[] = [];
     const consumers = new Map<string, Consumer>();
-    const producer = tb.kafka.producer();
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     try {
       for (const name of ['c1', 'c2', 'c3']) consumers.set(name, await startConsumer(groupId, topic, name, seen));
@@ -161,11 +150,11 @@ describe('consumer groups with kafkajs', () => {
   it('evicts a member that stops heartbeating once its session times out, and its partitions are consumed', async () => {
     const topic = uniqueName('grp-dead');
     const groupId = uniqueName('g');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+    await shared.admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
     const seen: Seen[] = [];
     const consumer = await startConsumer(groupId, topic, 'alive', seen);
-    const raw = await RawClient.connect(tb.broker.port);
-    const producer = tb.kafka.producer();
+    const raw = await RawClient.connect(shared.tb.broker.port);
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     try {
       await waitForBalance(groupId, topic, 1, 6);
@@ -218,8 +207,8 @@ describe('consumer groups with kafkajs', () => {
   it('resumes from committed offsets after the broker restarts', async () => {
     const topic = uniqueName('grp-restart');
     const groupId = uniqueName('g');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
-    const producer = tb.kafka.producer();
+    await shared.admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    const producer = shared.tb.kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 90 }, (_, i) => ({ partition: i % 3, value: `before-${i}` })) });
     await producer.disconnect();
@@ -229,17 +218,17 @@ describe('consumer groups with kafkajs', () => {
     await waitFor(() => before.length >= 90, 15_000, '90 messages before the restart');
     // disconnect() commits what was processed and leaves the group.
     await first.disconnect();
-    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = await shared.admin.fetchOffsets({ groupId, topics: [topic] });
     expect(committed[0]!.partitions.map((p) => p.offset).sort()).toEqual(['30', '30', '30']);
 
-    await admin.disconnect();
-    await tb.restart();
-    admin = tb.kafka.admin();
-    await admin.connect();
-    const afterRestart = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await shared.admin.disconnect();
+    await shared.tb.restart();
+    shared.admin = shared.tb.kafka.admin();
+    await shared.admin.connect();
+    const afterRestart = await shared.admin.fetchOffsets({ groupId, topics: [topic] });
     expect(afterRestart[0]!.partitions.map((p) => p.offset).sort()).toEqual(['30', '30', '30']);
 
-    const producer2 = tb.kafka.producer();
+    const producer2 = shared.tb.kafka.producer();
     await producer2.connect();
     await producer2.send({ topic, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, value: `after-${i}` })) });
     await producer2.disconnect();
