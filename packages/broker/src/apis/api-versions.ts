@@ -17,7 +17,7 @@ interface ApiRange {
 }
 
 /** What ApiVersions needs to know of each API. */
-type VersionedApis = ReadonlyMap<number, { key: number; minVersion: number; maxVersion: number }>;
+type VersionedApis = ReadonlyMap<number, { key: number; minVersion: number; maxVersion: number; advertisedMinVersion?: number }>;
 
 interface ApiVersionsResponse {
   errorCode: number;
@@ -25,7 +25,7 @@ interface ApiVersionsResponse {
 }
 
 function rangesOf(apis: VersionedApis): ApiRange[] {
-  return [...apis.values()].sort((a, b) => a.key - b.key).map((a) => ({ key: a.key, min: a.minVersion, max: a.maxVersion }));
+  return [...apis.values()].sort((a, b) => a.key - b.key).map((a) => ({ key: a.key, min: a.advertisedMinVersion ?? a.minVersion, max: a.maxVersion }));
 }
 
 function encodeV0(w: Writer, res: ApiVersionsResponse): void {

@@ -5,6 +5,7 @@
  */
 import { defineApi } from '../protocol/api';
 import { ErrorCode } from '../protocol/error-codes';
+import { MAX_NEW_PARTITIONS_PER_REQUEST, TOO_MANY_PARTITIONS } from './create-topics';
 
 interface Req {
   topics: { name: string; count: number }[];
@@ -31,6 +32,9 @@ export const createPartitionsApi = defineApi<Req, Res>({
     w.int32(0).array(res, (w, t) => w.string(t.name).int16(t.errorCode).nullableString(t.message));
   },
   handle(broker, req) {
+    // Kafka bounds the new partitions of the whole request (KAFKA-19673); see create-topics.ts.
+    const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (broker.topics.get(t.name)?.partitions.length ?? t.count)), 0);
+    if (added > MAX_NEW_PARTITIONS_PER_REQUEST) return req.topics.map(({ name }) => ({ name, errorCode: ErrorCode.POLICY_VIOLATION, message: TOO_MANY_PARTITIONS }));
     return req.topics.map(({ name, count }) => {
       const topic = broker.topics.get(name);
       if (!topic) return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: `topic ${name} does not exist` };

@@ -30,6 +30,21 @@ interface TopicResult {
 
 const fail = (name: string, errorCode: number, message: string): TopicResult => ({ name, errorCode, message });
 
+/**
+ * Kafka's limit on new partitions per CreateTopics/CreatePartitions request (KAFKA-17870,
+ * KAFKA-19673). Each partition opens a log synchronously, so an unbounded count (2^31-1 from a
+ * hostile client) would freeze the event loop and exhaust file descriptors.
+ */
+export const MAX_NEW_PARTITIONS_PER_REQUEST = 10_000;
+/** Kafka's message for a request over that limit (PolicyViolationException). */
+export const TOO_MANY_PARTITIONS = 'Excessively large number of partitions per request.';
+
+/** How many partitions a topic spec asks for (assignments win, -1 is the broker default). */
+function requestedPartitions(broker: BrokerState, t: TopicSpec): number {
+  if (t.assignments.length) return t.assignments.length;
+  return t.numPartitions === -1 ? broker.config.defaultPartitions : t.numPartitions;
+}
+
 /** Turns a request's config entries into a map (null values mean "default" and are dropped). */
 export function configMap(entries: { name: string; value: string | null }[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -41,13 +56,10 @@ function createOne(broker: BrokerState, t: TopicSpec, validateOnly: boolean): To
   const nameProblem = topicNameProblem(t.name);
   if (nameProblem) return fail(t.name, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
   if (broker.topics.get(t.name)) return fail(t.name, ErrorCode.TOPIC_ALREADY_EXISTS, `topic ${t.name} already exists`);
-  let partitions = t.numPartitions === -1 ? broker.config.defaultPartitions : t.numPartitions;
-  if (t.assignments.length) {
-    if (t.assignments.some((a) => a.brokers.some((b) => b !== broker.config.nodeId))) {
-      return fail(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `only broker ${broker.config.nodeId} exists`);
-    }
-    partitions = t.assignments.length;
+  if (t.assignments.some((a) => a.brokers.some((b) => b !== broker.config.nodeId))) {
+    return fail(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `only broker ${broker.config.nodeId} exists`);
   }
+  const partitions = requestedPartitions(broker, t);
   if (partitions < 1) return fail(t.name, ErrorCode.INVALID_PARTITIONS, `number of partitions must be at least 1, got ${t.numPartitions}`);
   if (t.replicationFactor !== -1 && t.replicationFactor !== 1 && !t.assignments.length) {
     return fail(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${t.replicationFactor} is larger than the 1 available broker`);
@@ -79,6 +91,9 @@ export const createTopicsApi = defineApi<Req, TopicResult[]>({
     w.int32(0).array(res, (w, t) => w.string(t.name).int16(t.errorCode).nullableString(t.message));
   },
   handle(broker, req) {
+    // Like Kafka, the limit applies to the whole request and fails every topic in it.
+    const total = req.topics.reduce((sum, t) => sum + Math.max(0, requestedPartitions(broker, t)), 0);
+    if (total > MAX_NEW_PARTITIONS_PER_REQUEST) return req.topics.map((t) => fail(t.name, ErrorCode.POLICY_VIOLATION, TOO_MANY_PARTITIONS));
     return req.topics.map((t) => createOne(broker, t, req.validateOnly));
   },
 });

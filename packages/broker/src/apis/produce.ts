@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), v3–7 (RecordBatch v2 only; v3–7 share the request layout).
+ * Produce (key 0), v3–7 (RecordBatch v2 only; v3–7 share the request layout); advertised as 0–7.
  *   Request: transactional_id nullable string, acks i16, timeout_ms i32,
  *            topic_data [name string, partition_data [index i32, records nullable bytes]]
  *   Response: responses [name string, partition_responses [index i32, error_code i16, base_offset i64,
@@ -85,6 +85,10 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
   name: 'Produce',
   minVersion: 3,
   maxVersion: 7,
+  // Advertised as 0–7, as Kafka 4.0 does (KAFKA-18659), though v0–2 are still refused:
+  // librdkafka < 2.8 (kcat 1.7.1 has 2.0.2) compresses with gzip/snappy/lz4 only when the
+  // broker's Produce range includes v0 (librdkafka#4956), and otherwise silently sends uncompressed.
+  advertisedMinVersion: 0,
   decode(r) {
     return {
       transactionalId: r.nullableString(),

@@ -68,7 +68,9 @@ export function validateBatch(buf: Buffer, h: BatchHeader, maxBytes: number, fro
   if (h.magic !== 2) return `magic ${h.magic}, only RecordBatch v2 is supported`;
   if (h.size !== buf.length) return `length field says ${h.size} bytes, batch has ${buf.length}`;
   if (h.size > maxBytes) return `batch of ${h.size} bytes exceeds message.max.bytes ${maxBytes}`;
-  if (h.recordCount < 0 || h.lastOffsetDelta !== h.recordCount - 1) {
+  if (h.recordCount < 1) return `a batch must hold at least one record, got ${h.recordCount}`;
+  if (fromClient && h.producerId >= 0 && h.baseSequence < 0) return `producer ${h.producerId} sent a batch without a sequence number`;
+  if (h.lastOffsetDelta !== h.recordCount - 1) {
     return `lastOffsetDelta ${h.lastOffsetDelta} does not match recordCount ${h.recordCount}`;
   }
   if (codecOf(h) > 4) return `unknown compression codec ${codecOf(h)}`;

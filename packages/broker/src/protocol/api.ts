@@ -28,6 +28,11 @@ export interface ApiDefinition<Req = unknown, Res = unknown> {
   /** Advertised [min, max]; other versions get UNSUPPORTED_VERSION. */
   readonly minVersion: number;
   readonly maxVersion: number;
+  /**
+   * The min version ApiVersions advertises, when it must be lower than `minVersion` (requests
+   * below `minVersion` are still refused). Only Produce needs it: see produce.ts.
+   */
+  readonly advertisedMinVersion?: number;
   /** First flexible version (request header v2, response header v1), if we advertise any. */
   readonly flexibleFrom?: number;
   decode(r: Reader, version: number): Req;

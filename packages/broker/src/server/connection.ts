@@ -22,12 +22,25 @@ interface Slot {
   out: Buffer | null;
 }
 
+/**
+ * Backpressure: past either limit the connection stops reading requests (they wait in the socket
+ * and TCP pushes back on the client) until responses drain. Without it, a client that pipelines
+ * requests and never reads made the broker hold every response in memory until it died.
+ * Kafka goes further and handles one request per connection at a time.
+ */
+const MAX_IN_FLIGHT = 32;
+const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+
 export class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private readonly queue: Slot[] = [];
   private readonly abort = new AbortController();
   private closed = false;
+  /** Reading is paused for backpressure. */
+  private paused = false;
+  /** Inside pump(): a response finishing synchronously must not re-enter it. */
+  private pumping = false;
   readonly clientHost: string;
 
   constructor(
@@ -39,6 +52,7 @@ export class Connection {
     this.clientHost = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.pump());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }
@@ -55,19 +69,39 @@ export class Connection {
   private onData(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    while (!this.closed && this.buffered >= 4) {
-      const head = this.peek(4);
-      const size = head.readInt32BE(0);
-      if (size < 8 || size > this.broker.config.maxFrameBytes) {
-        this.close('closing connection: bad frame size', { size, limit: this.broker.config.maxFrameBytes });
-        return;
+    this.pump();
+  }
+
+  private backlogged(): boolean {
+    return this.queue.length >= MAX_IN_FLIGHT || this.socket.writableLength > MAX_UNSENT_BYTES;
+  }
+
+  /** Handles every complete buffered frame, unless the client is too far behind on responses. */
+  private pump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      while (!this.closed && this.buffered >= 4 && !this.backlogged()) {
+        const head = this.peek(4);
+        const size = head.readInt32BE(0);
+        if (size < 8 || size > this.broker.config.maxFrameBytes) {
+          this.close('closing connection: bad frame size', { size, limit: this.broker.config.maxFrameBytes });
+          return;
+        }
+        if (this.buffered < 4 + size) break;
+        const all = this.peek(4 + size);
+        const frame = all.subarray(4, 4 + size);
+        this.consume(4 + size, all);
+        this.handleFrame(frame);
       }
-      if (this.buffered < 4 + size) return;
-      const all = this.peek(4 + size);
-      const frame = all.subarray(4, 4 + size);
-      this.consume(4 + size, all);
-      this.handleFrame(frame);
+    } finally {
+      this.pumping = false;
     }
+    if (this.closed) return;
+    const backlogged = this.backlogged();
+    if (backlogged && !this.paused) this.socket.pause();
+    else if (!backlogged && this.paused) this.socket.resume();
+    this.paused = backlogged;
   }
 
   /** Returns the first n buffered bytes as one buffer (joining chunks only when needed). */
@@ -176,5 +210,7 @@ export class Connection {
       const slot = this.queue.shift()!;
       if (slot.out && !this.closed) this.socket.write(slot.out);
     }
+    // Room for more requests: handle what is buffered (and read on) unless sends are backed up.
+    if (this.paused) this.pump();
   }
 }
