@@ -13,6 +13,7 @@ import type { BrokerState } from '../broker-state';
 import { readBatchHeader, validateBatch, isTransactional, Attr } from '../log/record-batch';
 import { crc32c } from '../log/crc32c';
 import { configValue } from '../topics/topic-config';
+import { ProducerWindow } from '../txn/producer-window';
 
 interface PartitionData {
   index: number;
@@ -65,9 +66,9 @@ export function produceToPartition(broker: BrokerState, topicName: string, index
     if (code !== ErrorCode.NONE) return failed(index, code);
   }
   if (header.producerId >= 0) {
-    const window = partition.producers.get(header.producerId);
-    const check = window?.check(header.producerEpoch, header.baseSequence, header.recordCount) ?? (header.baseSequence === 0 ? { kind: 'append' as const } : null);
-    if (!check) return failed(index, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    // An unknown producer is checked by an empty window: its first batch must carry sequence 0.
+    const window = partition.producers.get(header.producerId) ?? new ProducerWindow();
+    const check = window.check(header.producerEpoch, header.baseSequence, header.recordCount);
     if (check.kind === 'error') return failed(index, check.code);
     if (check.kind === 'duplicate') {
       return { index, errorCode: ErrorCode.NONE, baseOffset: check.baseOffset, logAppendTime: -1, logStartOffset: partition.log.logStartOffset };
