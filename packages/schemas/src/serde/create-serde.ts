@@ -1,0 +1,12 @@
+/** The typed entry point: a serde for a schema folder's newest version under a subject. */
+import { latestSchemas, type SchemaName, type SchemaTypes } from '../generated/schemas';
+import { AvroSerde } from './avro-serde';
+import type { RegistryClient } from './registry-client';
+
+/**
+ * A ready serde for records of `schema` (e.g. 'events.raw') under `subject` (default
+ * `<schema>-value`; retry tiers pass their own topic's subject with the delivery.attempts schema).
+ */
+export function createSerde<K extends SchemaName>(registry: RegistryClient, schema: K, subject = `${schema}-value`): Promise<AvroSerde<SchemaTypes[K]>> {
+  return AvroSerde.create<SchemaTypes[K]>({ registry, subject, schema: latestSchemas[schema].schema });
+}
