@@ -182,3 +182,36 @@ describe('PartitionLog.compact', () => {
     ]);
   });
 });
+
+describe('PartitionLog.compact with min.compaction.lag.ms', () => {
+  let tmp: ReturnType<typeof tempLogDir>;
+  afterEach(() => tmp.remove());
+
+  it('leaves batches younger than the lag uncompacted, and compacts them once they are old enough', async () => {
+    tmp = tempLogDir();
+    const config = logConfig({ segmentBytes: 1, cleanupPolicy: 'compact', deleteRetentionMs: DAY, minCompactionLagMs: DAY });
+    const log = PartitionLog.open(tmp.dir, config, new Flusher('os'));
+    try {
+      log.append(buildBatch([rec('k', 'old-1', NOW - 3 * DAY)])); // 0: superseded by 1, old enough
+      log.append(buildBatch([rec('k', 'old-2', NOW - 2 * DAY)])); // 1: superseded by 2, old enough
+      log.append(buildBatch([rec('k', 'young', NOW - 1000)])); // 2: younger than the lag
+      log.append(buildBatch([rec('k', 'newest', NOW - 500)])); // 3: active segment
+
+      log.compact(NOW, log.logEndOffset);
+      // Only the old range is cleaned, and within it offset 1 is the newest value of k.
+      expect(await triples(readAll(log))).toEqual([
+        [1, 'k', 'old-2'],
+        [2, 'k', 'young'],
+        [3, 'k', 'newest'],
+      ]);
+
+      log.compact(NOW + 2 * DAY, log.logEndOffset);
+      expect(await triples(readAll(log))).toEqual([
+        [2, 'k', 'young'],
+        [3, 'k', 'newest'],
+      ]);
+    } finally {
+      log.close();
+    }
+  });
+});

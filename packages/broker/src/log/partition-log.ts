@@ -226,8 +226,9 @@ export class PartitionLog {
   }
 
   /**
-   * Compacts closed segments, only batches entirely below `maxOffset` (the last stable offset):
-   * the newest record per key survives, old tombstones go. See compaction.ts.
+   * Compacts closed segments, only batches entirely below `maxOffset` (the last stable offset)
+   * and older than min.compaction.lag.ms: the newest record per key survives, old tombstones go.
+   * See compaction.ts.
    */
   compact(now: number, maxOffset: number): CompactionReport {
     return this.compactor.run({
@@ -236,10 +237,24 @@ export class PartitionLog {
       fdOf: (seg) => this.fdOf(seg),
       isProducersLastBatch: (pid, base) => this.producerLast.get(pid) === base,
       replace: (old, replacement) => this.replaceSegment(old, replacement),
-      maxOffset,
+      maxOffset: Math.min(maxOffset, this.firstTooYoungToCompact(now)),
       now,
       deleteRetentionMs: this.config.deleteRetentionMs,
     });
+  }
+
+  /**
+   * Base offset of the first batch with a record newer than now - min.compaction.lag.ms (Kafka
+   * bounds the cleanable range the same way, per segment): compaction stops before it.
+   */
+  private firstTooYoungToCompact(now: number): number {
+    const lag = this.config.minCompactionLagMs;
+    if (lag <= 0) return Infinity;
+    for (const seg of this.segments) {
+      const ix = seg.index;
+      for (let i = 0; i < ix.count; i++) if (ix.maxTimestamp(i) > now - lag) return ix.baseOffset(i);
+    }
+    return Infinity;
   }
 
   /** fsyncs the active segment, closes every descriptor and marks the partition clean. */

@@ -19,6 +19,8 @@ export interface LogConfig {
   deleteRetentionMs: number;
   /** index.interval.bytes: sparse on-disk index spacing. */
   indexIntervalBytes: number;
+  /** min.compaction.lag.ms: a batch stays uncompacted until all its records are at least this old. */
+  minCompactionLagMs: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -29,6 +31,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   cleanupPolicy: 'delete',
   deleteRetentionMs: 24 * 3600 * 1000,
   indexIntervalBytes: 4096,
+  minCompactionLagMs: 0,
 };
 
 /** A batch header as found by a scan, with the control marker type when it is a control batch. */

@@ -22,6 +22,7 @@ export const TOPIC_CONFIGS: Record<string, ConfigSpec> = {
   'segment.bytes': { default: String(DEFAULT_LOG_CONFIG.segmentBytes), validate: integer(14) },
   'segment.ms': { default: String(DEFAULT_LOG_CONFIG.segmentMs), validate: integer(1) },
   'delete.retention.ms': { default: String(DEFAULT_LOG_CONFIG.deleteRetentionMs), validate: integer(0) },
+  'min.compaction.lag.ms': { default: String(DEFAULT_LOG_CONFIG.minCompactionLagMs), validate: integer(0) },
   'index.interval.bytes': { default: String(DEFAULT_LOG_CONFIG.indexIntervalBytes), validate: integer(0) },
   'max.message.bytes': { default: String(1024 * 1024 + 12), validate: integer(0) },
   'min.insync.replicas': { default: '1', validate: integer(1) },
@@ -57,5 +58,6 @@ export function logConfigOf(configs: Record<string, string>): LogConfig {
     cleanupPolicy: (policy === 'delete,compact' ? 'compact,delete' : policy) as CleanupPolicy,
     deleteRetentionMs: Number(configValue(configs, 'delete.retention.ms')),
     indexIntervalBytes: Number(configValue(configs, 'index.interval.bytes')),
+    minCompactionLagMs: Number(configValue(configs, 'min.compaction.lag.ms')),
   };
 }
