@@ -1,5 +1,5 @@
 /**
- * One realistic record of every schema, typed by the generated types (so they cannot drift from
+ * One realistic record of every schema (identifier hashes are the real SHA-256 of the canonical values), typed by the generated types (so they cannot drift from
  * the contract): golden-bytes fixtures, round-trip tests, the serde benchmark and docs use them.
  */
 import type { SchemaTypes, SchemaName } from './generated/schemas';
@@ -27,13 +27,13 @@ const context = JSON.stringify({
   library: { name: 'analytics.js', version: 'next-1.72.0' },
   page: { path: '/checkout/thanks', url: 'https://shop.example/checkout/thanks', referrer: 'https://shop.example/cart' },
   userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  traits: { email: 'Ada.Lovelace@Example.com', first_name: 'Ada', last_name: 'Lovelace', plan: 'pro' },
 });
-const traits = JSON.stringify({ email: 'Ada.Lovelace@Example.com', first_name: 'Ada', last_name: 'Lovelace', plan: 'pro' });
 
 const identifiers: Identifier[] = [
-  { type: 'user_id', namespace: null, value: 'user-8812', valueHash: 'f3b1c7f0a4c8e9d2b5a61e0c7d9f3a2b8c4e6d1f0a9b7c5e3d2f1a0b9c8d7e6f', path: 'userId' },
-  { type: 'anonymous_id', namespace: null, value: '5e8f0a6d-2c47-4b1c-9e2a-3f2a9c1e7d4b', valueHash: '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9', path: 'anonymousId' },
-  { type: 'email', namespace: null, value: null, valueHash: '8a6c1e3f5b7d9a0c2e4f6a8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f', path: 'context.traits.email' },
+  { type: 'user_id', namespace: null, value: 'user-8812', valueHash: '26edb154dc1742f7574a49a6f6ee96c8867ff0fa7e36ec020163e5f29751cab1', path: 'userId' },
+  { type: 'anonymous_id', namespace: null, value: '5e8f0a6d-2c47-4b1c-9e2a-3f2a9c1e7d4b', valueHash: 'c2bd28cb91cd450d23a9fec19bfffead8b7ca4444ab96fa1d371bfecf966b4e7', path: 'anonymousId' },
+  { type: 'email', namespace: null, value: null, valueHash: 'e814ff3dc480a94c7ce9334062ec4733c75a002f4bcec0197f62ffea64059e2f', path: 'context.traits.email' },
 ];
 
 const valid: ValidEvent = {
@@ -69,7 +69,7 @@ const resolved: ResolvedEvent = {
   canonical: {
     userId: 'user-8812',
     anonymousId: '5e8f0a6d-2c47-4b1c-9e2a-3f2a9c1e7d4b',
-    emailHash: '8a6c1e3f5b7d9a0c2e4f6a8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f',
+    emailHash: 'e814ff3dc480a94c7ce9334062ec4733c75a002f4bcec0197f62ffea64059e2f',
     phoneHash: null,
     identifiers: identifiers.map((i) => ({ ...i, path: null })),
   },
@@ -185,7 +185,7 @@ export const exampleRecords: { [K in SchemaName]: SchemaTypes[K] } = {
     changeId: '2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a',
     tenantId,
     profileId: resolved.profileId,
-    identifiers: [{ type: 'phone', namespace: null, value: null, valueHash: '4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f', path: null }],
+    identifiers: [{ type: 'phone', namespace: null, value: null, valueHash: '536afd523e19dc83fccba822ef5e4ca646111314aaf0aa286667c5bea18dd70b', path: null }],
     purpose: 'sms',
     status: 'withdrawn',
     source: 'sms_keyword',

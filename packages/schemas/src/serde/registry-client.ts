@@ -25,11 +25,21 @@ function statusOf(err: unknown): number | undefined {
 /**
  * The client's transport (mappersmith) reports a refused connection or a timeout as status 400 or
  * 408, while the registry's own client errors are 404, 409 and 422: so 400/408, 5xx and no status
- * at all mean "unavailable, retry", the rest "refused". The client's own check that a subject's
- * compatibility level is BACKWARD has no status but a distinctive name.
+ * at all mean "unavailable, retry", the rest "refused". The client's own errors
+ * (ConfluentSchemaRegistry*Error: a 404 it re-wraps, its check that the subject's compatibility
+ * level is BACKWARD) carry no status, only their class name.
  */
+function isClientError(err: unknown): boolean {
+  return err instanceof Error && err.name.startsWith('ConfluentSchemaRegistry');
+}
+
+/** getRegistryIdBySchema turns the registry's 404 (subject or schema not found) into a bare ConfluentSchemaRegistryError. */
+function isNotFound(err: unknown): boolean {
+  return statusOf(err) === 404 || (err instanceof Error && err.name === 'ConfluentSchemaRegistryError');
+}
+
 function isUnavailable(err: unknown): boolean {
-  if (err instanceof Error && err.name === 'ConfluentSchemaRegistryCompatibilityError') return false;
+  if (isClientError(err)) return false;
   const status = statusOf(err);
   return status === undefined || status === 400 || status === 408 || status >= 500;
 }
@@ -50,7 +60,7 @@ export function confluentRegistryClient(url: string): RegistryClient {
         // whatever compatibility level an operator set on the subject.
         return await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema });
       } catch (err) {
-        if (statusOf(err) !== 404) throw wrap(err, 'registration_refused', `looking up ${subject}`);
+        if (!isNotFound(err)) throw wrap(err, 'registration_refused', `looking up ${subject}`);
       }
       try {
         const { id } = await registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD });
