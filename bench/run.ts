@@ -3,6 +3,8 @@ import { cpus, totalmem, platform, release } from 'node:os';
 
 const benches: Record<string, () => Promise<unknown>> = {
   broker: () => import('./broker/main'),
+  serde: () => import('./serde/main'),
+  registry: () => import('./registry/main'),
 };
 
 const name = process.argv[2];
