@@ -3,9 +3,11 @@
 import { Command } from 'commander';
 import { brokerCommand } from './commands/broker';
 import { registryCommand } from './commands/registry';
+import { startCommand } from './commands/start';
 import { topicsCommand } from './commands/topics';
 
 const program = new Command('stratum').description('Stratum streaming customer-data platform').showHelpAfterError();
+program.addCommand(startCommand());
 program.addCommand(brokerCommand());
 program.addCommand(topicsCommand());
 program.addCommand(registryCommand());

@@ -1,31 +1,10 @@
 /** `stratum registry` as users run it: one line when listening, serves the Confluent client, clean exit on SIGTERM, clear errors. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { startBroker, silentLogger, type RunningBroker } from '@stratum/broker';
-
-const root = join(__dirname, '..', '..', '..');
-const cli = join(root, 'packages', 'cli', 'src', 'main.ts');
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exit, out: () => stdout, err: () => stderr };
-}
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { startCli as run, until } from './cli-process';
 
 let dataDir: string;
 let broker: RunningBroker;
@@ -65,7 +44,7 @@ it('prints one line when listening, serves the Confluent client, and stops clean
 it('rejects a bad flag value with a clear message and a non-zero exit', async () => {
   const p = run(['registry', '--brokers', 'no-port-here']);
   expect(await p.exit).not.toBe(0);
-  expect(p.err()).toMatch(/brokers must be host:port\[,host:port\.\.\.\], got "no-port-here"/);
+  expect(p.err()).toMatch(/--brokers <list>.* expected host:port\[,host:port\.\.\.\], got "no-port-here"/);
 });
 
 it('gives up on an unreachable broker after the connect timeout, with a clear message', async () => {

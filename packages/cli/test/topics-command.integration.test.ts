@@ -1,23 +1,11 @@
 /** `stratum topics apply` as users run it, against an in-process broker: lines, JSON and exit codes. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, silentLogger, type RunningBroker } from '@stratum/broker';
 import { topicCatalogue, type ApplyReport } from '@stratum/topics';
-
-const root = join(__dirname, '..', '..', '..');
-const cli = join(root, 'packages', 'cli', 'src', 'main.ts');
-
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
-}
+import { runCli as run } from './cli-process';
 
 let broker: RunningBroker;
 let dataDir: string;

@@ -5,18 +5,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { startBroker, jsonLogger } from '@stratum/broker';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`port must be an integer 0–65535, got "${value}"`);
-  return n;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
-  return n;
-}
+import { logLevel, port, positive, type LogLevel } from '../flags';
+import { stopOnSignal } from '../stop-on-signal';
 
 function flushPolicy(value: string): 'always' | 'os' {
   if (value !== 'always' && value !== 'os') throw new InvalidArgumentError(`must be "always" or "os", got "${value}"`);
@@ -34,8 +24,8 @@ export function brokerCommand(): Command {
     .option('--flush <policy>', '"always": fdatasync before every ack; "os": page cache only (survives kill -9, not power loss)', flushPolicy, 'always')
     .option('--partitions <n>', 'partitions of auto-created topics', positive, 1)
     .option('--no-auto-create', 'do not create topics on first use')
-    .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .action(async (opts: { port: number; host: string; advertisedHost: string; dataDir: string; flush: 'always' | 'os'; partitions: number; autoCreate: boolean; logLevel: 'debug' | 'info' | 'warn' | 'error' }) => {
+    .option('--log-level <level>', 'debug | info | warn | error', logLevel, 'info')
+    .action(async (opts: { port: number; host: string; advertisedHost: string; dataDir: string; flush: 'always' | 'os'; partitions: number; autoCreate: boolean; logLevel: LogLevel }) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({
         port: opts.port,
@@ -48,22 +38,6 @@ export function brokerCommand(): Command {
         logger: jsonLogger(opts.logLevel),
       });
       process.stdout.write(`stratum broker listening on ${broker.bootstrap} (data ${dataDir}, flush ${opts.flush})\n`);
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        broker
-          .stop()
-          .then(() => {
-            process.stderr.write(`stratum broker stopped cleanly on ${signal}\n`);
-            process.exit(0);
-          })
-          .catch((err: unknown) => {
-            process.stderr.write(`stratum broker: shutdown failed: ${String(err)}\n`);
-            process.exit(1);
-          });
-      };
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      process.on('SIGINT', () => shutdown('SIGINT'));
+      stopOnSignal('stratum broker', () => broker.stop());
     });
 }

@@ -2,28 +2,9 @@
  * `stratum topics apply`: create or check the catalogue's topics on any Kafka (the embedded broker
  * or Apache Kafka). The logic is @stratum/topics' applyTopics; this file is flags and exit codes.
  */
-import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { Command, type CommanderError } from 'commander';
 import { applyTopics, formatReport, EXIT_CODES, TopicsError } from '@stratum/topics';
-
-function brokerList(value: string): string[] {
-  const brokers = value
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  for (const b of brokers) {
-    const match = /^(.+):(\d+)$/.exec(b);
-    const port = Number(match?.[2]);
-    if (!match || port < 1 || port > 65535) throw new InvalidArgumentError(`expected host:port[,host:port...], got "${b}"`);
-  }
-  if (!brokers.length) throw new InvalidArgumentError('expected host:port[,host:port...]');
-  return brokers;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
-  return n;
-}
+import { brokerList, positive } from '../flags';
 
 /** Commander exits 1 on bad arguments; scripts need 1 to mean "drift", so usage errors are 2. */
 function usageExit(err: CommanderError): never {

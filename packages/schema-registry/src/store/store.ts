@@ -85,7 +85,9 @@ export class SchemaStore {
 
   private async ensureTopic(): Promise<void> {
     const { topic } = this.options;
-    const created = await this.admin.createTopics({
+    // Ask first: creating a topic that exists makes kafkajs log a warning on every restart.
+    const exists = (await this.admin.listTopics()).includes(topic);
+    const created = !exists && await this.admin.createTopics({
       topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
       waitForLeaders: true,
     });
