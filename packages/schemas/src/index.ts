@@ -8,5 +8,5 @@ export { AvroSerde, type AvroSerdeOptions } from './serde/avro-serde';
 export { confluentRegistryClient, type RegistryClient } from './serde/registry-client';
 export { SerdeError, SERDE_ERROR_CODES, type SerdeErrorCode } from './serde/errors';
 export { MAGIC_BYTE, HEADER_SIZE, readSchemaId } from './serde/wire-format';
-export { createSerde } from './serde/create-serde';
+export { createSerde, createReader } from './serde/create-serde';
 export { exampleRecords } from './examples';

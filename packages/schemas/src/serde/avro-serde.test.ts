@@ -18,6 +18,10 @@ class MemoryRegistry implements RegistryClient {
   lookups = 0;
   down = false;
   constructor(private nextId = 1) {}
+  async lookUp(_subject: string, schema: string): Promise<number | null> {
+    for (const [id, s] of this.byId) if (s === schema) return id;
+    return null;
+  }
   async idFor(_subject: string, schema: string): Promise<number> {
     for (const [id, s] of this.byId) if (s === schema) return id;
     this.byId.set(this.nextId, schema);
@@ -133,4 +137,15 @@ it('grows its scratch buffer for records larger than it', async () => {
 
 it('embeds the newest version of each schema folder', () => {
   expect(Object.keys(latestSchemas)).toEqual(names.slice().sort());
+});
+
+it('a reader never registers, decodes what writers wrote, and refuses to encode', async () => {
+  const registry = new MemoryRegistry();
+  const writer = await serdeOf(registry, v1);
+  const reader = await AvroSerde.reader<{ id: string; note?: string | null }>({ registry, subject: 'thing-value', schema: JSON.stringify(v2) });
+  expect(registry.byId.size).toBe(1);
+  expect(await reader.decode(writer.encode({ id: 'a' }))).toEqual({ id: 'a', note: null });
+  expect(() => reader.encode({ id: 'b' })).toThrow(/decode-only/);
+  const sameSchema = await AvroSerde.reader<{ id: string }>({ registry, subject: 'thing-value', schema: JSON.stringify(v1) });
+  expect(sameSchema.schemaId).toBe(writer.schemaId);
 });

@@ -16,6 +16,9 @@ export interface AvroSerdeOptions {
   schema: string;
 }
 
+/** Schema id of a reader whose schema the registry does not hold (no record carries it). */
+const NOT_REGISTERED = -1;
+
 /** Encodes values of T to framed Avro and decodes framed Avro written with any compatible schema. */
 export class AvroSerde<T> {
   /** The registry id of this serde's schema under its subject. */
@@ -40,8 +43,20 @@ export class AvroSerde<T> {
     return new AvroSerde<T>(options, type, id);
   }
 
+  /**
+   * A decode-only serde: never registers (a consumer must not add versions to its input's
+   * subject). Its own id is looked up so records written with this exact schema skip the
+   * resolver; encode() refuses to run without one.
+   */
+  static async reader<T>(options: AvroSerdeOptions): Promise<AvroSerde<T>> {
+    const type = avro.Type.forSchema(JSON.parse(options.schema) as avro.Schema);
+    const id = await options.registry.lookUp(options.subject, options.schema);
+    return new AvroSerde<T>(options, type, id ?? NOT_REGISTERED);
+  }
+
   /** Framed Avro bytes of `value`; throws SerdeError(invalid_value) naming every bad field. */
   encode(value: T): Buffer {
+    if (this.schemaId === NOT_REGISTERED) throw new SerdeError('registration_refused', `${this.subject}: a decode-only serde cannot encode`);
     let end: number;
     try {
       end = this.type.encode(value, this.scratch, HEADER_SIZE);

@@ -10,3 +10,8 @@ import type { RegistryClient } from './registry-client';
 export function createSerde<K extends SchemaName>(registry: RegistryClient, schema: K, subject = `${schema}-value`): Promise<AvroSerde<SchemaTypes[K]>> {
   return AvroSerde.create<SchemaTypes[K]>({ registry, subject, schema: latestSchemas[schema].schema });
 }
+
+/** A decode-only serde for an input topic: resolves any compatible writer schema to `schema`'s newest version, never registers. */
+export function createReader<K extends SchemaName>(registry: RegistryClient, schema: K, subject = `${schema}-value`): Promise<AvroSerde<SchemaTypes[K]>> {
+  return AvroSerde.reader<SchemaTypes[K]>({ registry, subject, schema: latestSchemas[schema].schema });
+}

@@ -9,6 +9,8 @@ import { SerdeError } from './errors';
 export interface RegistryClient {
   /** The id of `schema` under `subject`, registering it (BACKWARD policy) when it is new. */
   idFor(subject: string, schema: string): Promise<number>;
+  /** The id of `schema` under `subject` if it is registered there, else null; never registers. */
+  lookUp(subject: string, schema: string): Promise<number | null>;
   /** The writer schema behind an id (cached by the client: one request per id per process). */
   typeById(id: number): Promise<avro.Type>;
 }
@@ -53,15 +55,21 @@ function wrap(err: unknown, clientError: 'registration_refused' | 'unknown_schem
 /** A RegistryClient for a Confluent-compatible registry at `url` (e.g. http://localhost:8081). */
 export function confluentRegistryClient(url: string): RegistryClient {
   const registry = new SchemaRegistry({ host: url, retry: { retries: 3 } });
+  const lookUp = async (subject: string, schema: string): Promise<number | null> => {
+    try {
+      return await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema });
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw wrap(err, 'registration_refused', `looking up ${subject}`);
+    }
+  };
   return {
+    lookUp,
     async idFor(subject, schema) {
-      try {
-        // Look up first: an already-registered schema needs no compatibility check and works
-        // whatever compatibility level an operator set on the subject.
-        return await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema });
-      } catch (err) {
-        if (!isNotFound(err)) throw wrap(err, 'registration_refused', `looking up ${subject}`);
-      }
+      // Look up first: an already-registered schema needs no compatibility check and works
+      // whatever compatibility level an operator set on the subject.
+      const found = await lookUp(subject, schema);
+      if (found !== null) return found;
       try {
         const { id } = await registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility: COMPATIBILITY.BACKWARD });
         return id;
