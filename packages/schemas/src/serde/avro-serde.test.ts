@@ -5,50 +5,27 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import avro from 'avsc';
 import { AvroSerde } from './avro-serde';
 import { createSerde } from './create-serde';
 import { SerdeError } from './errors';
 import type { RegistryClient } from './registry-client';
+import { memoryRegistryClient } from './memory-registry';
 import { exampleRecords } from '../examples';
 import { latestSchemas, type SchemaName } from '../generated/schemas';
-
-class MemoryRegistry implements RegistryClient {
-  readonly byId = new Map<number, string>();
-  lookups = 0;
-  down = false;
-  constructor(private nextId = 1) {}
-  async lookUp(_subject: string, schema: string): Promise<number | null> {
-    for (const [id, s] of this.byId) if (s === schema) return id;
-    return null;
-  }
-  async idFor(_subject: string, schema: string): Promise<number> {
-    for (const [id, s] of this.byId) if (s === schema) return id;
-    this.byId.set(this.nextId, schema);
-    return this.nextId++;
-  }
-  async typeById(id: number): Promise<avro.Type> {
-    this.lookups++;
-    if (this.down) throw new SerdeError('registry_unavailable', 'registry down');
-    const schema = this.byId.get(id);
-    if (!schema) throw new SerdeError('unknown_schema_id', `no schema ${id}`);
-    return avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
-  }
-}
 
 const names = Object.keys(exampleRecords) as SchemaName[];
 const goldenDir = join(__dirname, '..', '..', 'test', 'golden');
 
 describe.each(names)('%s', (name) => {
   it('round-trips the example record', async () => {
-    const serde = await createSerde(new MemoryRegistry(), name);
+    const serde = await createSerde(memoryRegistryClient(), name);
     expect(await serde.decode(serde.encode(exampleRecords[name]))).toEqual(exampleRecords[name]);
   });
 
   // Golden bytes pin the encoding: reordering fields or changing a type changes them. After an
   // intended change, regenerate with STRATUM_UPDATE_GOLDEN=1 and review the diff.
   it('encodes the example to the golden bytes (schema id 7)', async () => {
-    const serde = await createSerde(new MemoryRegistry(7), name);
+    const serde = await createSerde(memoryRegistryClient(7), name);
     const bytes = serde.encode(exampleRecords[name]).toString('hex');
     const file = join(goldenDir, `${name}.hex`);
     if (process.env.STRATUM_UPDATE_GOLDEN === '1') writeFileSync(file, `${bytes}\n`);
@@ -62,7 +39,7 @@ const v2 = { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'string
 const serdeOf = (registry: RegistryClient, schema: object) => AvroSerde.create<{ id: string; note?: string | null }>({ registry, subject: 'thing-value', schema: JSON.stringify(schema) });
 
 it('reads records written with an older schema, filling defaults (BACKWARD evolution)', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const old = await serdeOf(registry, v1);
   const current = await serdeOf(registry, v2);
   expect(current.schemaId).not.toBe(old.schemaId);
@@ -70,14 +47,14 @@ it('reads records written with an older schema, filling defaults (BACKWARD evolu
 });
 
 it('reads records written with a newer schema, dropping fields it does not know', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const old = await serdeOf(registry, v1);
   const current = await serdeOf(registry, v2);
   expect(await old.decode(current.encode({ id: 'a', note: 'n' }))).toEqual({ id: 'a' });
 });
 
 it('fetches each writer schema once, however many records use it', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const old = await serdeOf(registry, v1);
   const current = await serdeOf(registry, v2);
   const record = old.encode({ id: 'a' });
@@ -87,24 +64,24 @@ it('fetches each writer schema once, however many records use it', async () => {
 });
 
 it('does not cache a failed look-up: once the registry is back the record decodes', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const old = await serdeOf(registry, v1);
   const current = await serdeOf(registry, v2);
-  registry.down = true;
+  registry.unavailable = true;
   await expect(current.decode(old.encode({ id: 'a' }))).rejects.toMatchObject({ code: 'registry_unavailable', retriable: true });
-  registry.down = false;
+  registry.unavailable = false;
   expect(await current.decode(old.encode({ id: 'a' }))).toEqual({ id: 'a', note: null });
 });
 
 it('refuses records whose writer schema it cannot read', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const other = await serdeOf(registry, { type: 'record', name: 'Thing', fields: [{ name: 'id', type: 'long' }] });
   const current = await serdeOf(registry, v2);
   await expect(current.decode(other.encode({ id: 5 } as never))).rejects.toMatchObject({ code: 'incompatible_writer_schema', retriable: false });
 });
 
 it('names every field that does not match the schema', async () => {
-  const serde = await createSerde(new MemoryRegistry(), 'events.raw');
+  const serde = await createSerde(memoryRegistryClient(), 'events.raw');
   const bad = { ...exampleRecords['events.raw'], messageId: undefined, receivedAt: 'yesterday' } as never;
   const err = (() => {
     try {
@@ -120,7 +97,7 @@ it('names every field that does not match the schema', async () => {
 });
 
 it('refuses bytes that are not Confluent-framed, truncated, or carry trailing bytes', async () => {
-  const serde = await serdeOf(new MemoryRegistry(), v1);
+  const serde = await serdeOf(memoryRegistryClient(), v1);
   const good = serde.encode({ id: 'abc' });
   await expect(serde.decode(Buffer.from('{"id":"abc"}'))).rejects.toMatchObject({ code: 'not_confluent_framed' });
   await expect(serde.decode(good.subarray(0, 3))).rejects.toMatchObject({ code: 'not_confluent_framed' });
@@ -129,7 +106,7 @@ it('refuses bytes that are not Confluent-framed, truncated, or carry trailing by
 });
 
 it('grows its scratch buffer for records larger than it', async () => {
-  const serde = await createSerde(new MemoryRegistry(), 'events.raw');
+  const serde = await createSerde(memoryRegistryClient(), 'events.raw');
   const big = { ...exampleRecords['events.raw'], properties: JSON.stringify({ blob: 'x'.repeat(100_000) }) };
   expect(await serde.decode(serde.encode(big))).toEqual(big);
   expect(await serde.decode(serde.encode(exampleRecords['events.raw']))).toEqual(exampleRecords['events.raw']);
@@ -140,10 +117,10 @@ it('embeds the newest version of each schema folder', () => {
 });
 
 it('a reader never registers, decodes what writers wrote, and refuses to encode', async () => {
-  const registry = new MemoryRegistry();
+  const registry = memoryRegistryClient();
   const writer = await serdeOf(registry, v1);
   const reader = await AvroSerde.reader<{ id: string; note?: string | null }>({ registry, subject: 'thing-value', schema: JSON.stringify(v2) });
-  expect(registry.byId.size).toBe(1);
+  expect(registry.schemas.size).toBe(1);
   expect(await reader.decode(writer.encode({ id: 'a' }))).toEqual({ id: 'a', note: null });
   expect(() => reader.encode({ id: 'b' })).toThrow(/decode-only/);
   const sameSchema = await AvroSerde.reader<{ id: string }>({ registry, subject: 'thing-value', schema: JSON.stringify(v1) });
