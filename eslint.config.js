@@ -26,4 +26,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [deepImport, serviceImport, crossFolder] }],
     },
   },
+  {
+    // Config is read once, validated, and injected (docs/configuration.md): only @stratum/config
+    // touches the environment. Tests, benchmarks and the CLI's flag defaults may read it.
+    files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+    ignores: ['packages/config/src/**', 'packages/cli/**', '**/*.test.ts', '**/test/**', 'bench/**'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read config through @stratum/config: defineConfig + loadConfig(definition, processEnv()) in main.ts.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [deepImport, serviceImport, crossFolder],
+          paths: ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: 'Read config through @stratum/config.' })),
+        },
+      ],
+    },
+  },
 );

@@ -1,0 +1,44 @@
+/**
+ * The variables every service shares, one fragment per concern. A service spreads the ones it
+ * needs into its own shape, so the same variable means the same thing everywhere:
+ *
+ *   const definition = defineConfig({ ...kafkaFragment, ...observabilityFragment, ...stageFragment, MY_VAR: ... });
+ */
+import type { ConfigShape } from './define';
+import { secret } from './schema-info';
+import { brokerList, durationMs, identifier, integer, oneOf, port, url } from './values';
+
+/** pino's levels, most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where Kafka is and who we are to it. */
+export const kafkaFragment = {
+  KAFKA_BROKERS: brokerList(),
+  KAFKA_CLIENT_ID: identifier('a Kafka client id, usually the service name'),
+} satisfies ConfigShape;
+
+/** The Confluent-compatible schema registry. */
+export const schemaRegistryFragment = {
+  SCHEMA_REGISTRY_URL: url({ protocols: ['http', 'https'] }),
+} satisfies ConfigShape;
+
+/** Logs, the /metrics /healthz /readyz server, and the name both report. */
+export const observabilityFragment = {
+  LOG_LEVEL: oneOf(LOG_LEVELS, { ignoreCase: true }).default('info'),
+  // 9464 is the port OpenTelemetry's Prometheus exporter made customary; 0 lets the OS pick.
+  METRICS_PORT: port().default(9464),
+  SERVICE_NAME: identifier('the service name, as logs and stratum_build_info report it'),
+} satisfies ConfigShape;
+
+/** The stage runtime: consumer group, batch size, how long shutdown may drain. */
+export const stageFragment = {
+  STAGE_GROUP_ID: identifier('the Kafka consumer group id of this stage'),
+  STAGE_BATCH_SIZE: integer({ min: 1, max: 100_000 }).default(500),
+  STAGE_SHUTDOWN_TIMEOUT_MS: durationMs({ min: 0 }).default(30_000),
+} satisfies ConfigShape;
+
+/** PostgreSQL, for the services that have one. Secret because the URL usually holds the password. */
+export const databaseFragment = {
+  DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] }).optional()),
+} satisfies ConfigShape;
