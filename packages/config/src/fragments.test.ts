@@ -23,6 +23,7 @@ it('loads the shared variables with their documented defaults', () => {
     STAGE_GROUP_ID: 'stratum.ingest',
     STAGE_BATCH_SIZE: 500,
     STAGE_SHUTDOWN_TIMEOUT_MS: 30_000,
+    STAGE_SESSION_TIMEOUT_MS: 30_000,
     DATABASE_URL: undefined,
   });
 });

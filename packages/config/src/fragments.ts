@@ -31,11 +31,13 @@ export const observabilityFragment = {
   SERVICE_NAME: identifier('the service name, as logs and stratum_build_info report it'),
 } satisfies ConfigShape;
 
-/** The stage runtime: consumer group, batch size, how long shutdown may drain. */
+/** The stage runtime: consumer group, batch size, how long shutdown may drain, session timeout. */
 export const stageFragment = {
   STAGE_GROUP_ID: identifier('the Kafka consumer group id of this stage'),
   STAGE_BATCH_SIZE: integer({ min: 1, max: 100_000 }).default(500),
   STAGE_SHUTDOWN_TIMEOUT_MS: durationMs({ min: 0 }).default(30_000),
+  // How soon the group notices a dead instance and hands its partitions to the others.
+  STAGE_SESSION_TIMEOUT_MS: durationMs({ min: 1 }).default(30_000),
 } satisfies ConfigShape;
 
 /** PostgreSQL, for the services that have one. Secret because the URL usually holds the password. */
