@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   broker: () => import('./broker/main'),
   serde: () => import('./serde/main'),
   registry: () => import('./registry/main'),
+  stage: () => import('./stage/main'),
 };
 
 const name = process.argv[2];

@@ -4,16 +4,12 @@
  * ("always"). Prints msgs/s, MB/s and the broker's share of CPU time for each configuration.
  * The first consume "time" starts at the first batch, so group join is not counted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { runTs as node, startBrokerProcess, stopBrokerProcess } from '../broker-process';
 
-const root = join(import.meta.dirname, '..', '..');
-// node --import tsx runs in one process (the tsx binary forks a grandchild, which would hide the
-// broker's CPU time from /proc/<pid>/stat).
-const node = (script: string, args: string[]) => spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const TICKS = 100; // USER_HZ on Linux
 
 interface Result {
@@ -29,18 +25,6 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-async function startBrokerProcess(dataDir: string, flush: string): Promise<{ child: ChildProcess; bootstrap: string }> {
-  const child = node(join(root, 'packages/cli/src/main.ts'), ['broker', '--port', '0', '--data-dir', dataDir, '--flush', flush, '--log-level', 'warn']);
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /listening on (\S+)/.exec(d.toString());
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
-  });
-  return { child, bootstrap };
-}
-
 const CLIENT = join(import.meta.dirname, 'client.ts');
 const RAW = join(import.meta.dirname, 'raw-client.ts');
 
@@ -48,7 +32,7 @@ function runClient(script: string, args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = node(script, args);
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`client exited ${code}`))));
   });
 }
@@ -97,7 +81,6 @@ try {
   }
   await admin.disconnect();
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stopBrokerProcess(child);
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ import { classifyError, describeError } from '@stratum/errors';
 import type { Logger, StageMetrics } from '@stratum/observability';
 import { confluentRegistryClient, createReader, createSerde, type AvroSerde, type SchemaName } from '@stratum/schemas';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-import { processChunk, type ChunkResult, type InputRecord, type StageSerdes } from './batch-processor';
+import { processChunk, type ChunkResult, type InputRecord, type RecordOutcome, type StageSerdes } from './batch-processor';
 import { createKafka, type KafkaConnection } from './kafka';
 import type { OutputSchemas, StageDefinition } from './stage';
 
@@ -160,11 +160,17 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   function count(chunk: readonly InputRecord[], result: ChunkResult, startedAt: bigint): void {
     metrics.observeBatchDuration(Number(process.hrtime.bigint() - startedAt) / 1e9);
     const now = Date.now();
+    // One counter update per distinct (output, outcome, reason) of the chunk, not per record.
+    const tally = new Map<string, { output: string; outcome: RecordOutcome['outcome']; reason: string; n: number }>();
     for (const o of result.outcomes) {
       for (const output of o.outputs.length > 0 ? o.outputs : ['']) {
-        metrics.countRecordsOut(o.outcome === 'ok' ? { output, outcome: 'ok' } : { output, outcome: o.outcome, reason: o.reason });
+        const key = `${output}\u0000${o.outcome}\u0000${o.reason}`;
+        const t = tally.get(key);
+        if (t) t.n++;
+        else tally.set(key, { output, outcome: o.outcome, reason: o.reason, n: 1 });
       }
     }
+    for (const t of tally.values()) metrics.countRecordsOut(t.outcome === 'ok' ? { output: t.output, outcome: 'ok' } : { output: t.output, outcome: t.outcome, reason: t.reason }, t.n);
     for (const rec of chunk.slice(0, result.outcomes.length)) metrics.observeRecordAge(rec.ctx.timestamp, now);
   }
 
