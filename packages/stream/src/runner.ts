@@ -20,7 +20,7 @@ import { processChunk, type ChunkResult, type InputRecord, type RecordOutcome, t
 import { createKafka, type KafkaConnection } from './kafka';
 import type { OutputSchemas, StageDefinition } from './stage';
 
-const { KafkaJSError } = kafkajs;
+const { KafkaJSError, Partitioners } = kafkajs;
 
 export interface StageTopics<O extends OutputSchemas> {
   input: string;
@@ -78,7 +78,8 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   const serdes = { input: await createReader(registry, stage.input, `${topics.input}-value`), outputs: outputSerdes } as unknown as StageSerdes<O>;
 
   const kafka: Kafka = createKafka(options.kafka, logger);
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // Murmur2, as the Java client and the catalogue's key docs assume (and kafkajs 2's default, named to silence its warning).
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -101,9 +102,18 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   const pausedPartitions = new Set<string>();
   const failures = new Map<string, number>();
 
+  /** Partitions whose lag this instance reports, so a rebalance can drop the ones it lost. */
+  const lagSeries = new Set<string>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
     metrics.countRebalance();
+    const assigned = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
+    for (const series of lagSeries) {
+      if (assigned.has(series)) continue;
+      const cut = series.lastIndexOf('/');
+      metrics.clearConsumerLag(series.slice(0, cut), Number(series.slice(cut + 1)));
+      lagSeries.delete(series);
+    }
     logger.info({ groupId: options.groupId, memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group');
     markJoined();
   });
@@ -223,6 +233,7 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       i += chunk.length;
     }
     metrics.setConsumerLag(topic, partition, Number(batch.offsetLag()));
+    lagSeries.add(key);
   }
 
   async function shutdown(): Promise<void> {

@@ -189,6 +189,24 @@ it('pauses while a dependency is down and resumes when it is back, losing nothin
   }
 });
 
+it('crashes with a clear log on an unknown error, commits nothing of that chunk, and a restart picks it up', async () => {
+  const topics = await toyTopics(1);
+  const inputs = Array.from({ length: 120 }, (_, i) => event(i, i === 70 ? 'crash-me' : 'Order Completed'));
+  await produce(topics.input, inputs);
+  const group = uniqueName('toy-crash-bug');
+  const buggy = startToy(stack, topics, group, { TOY_CRASH: 'true' });
+  expect(await buggy.exit).toBe(1);
+  const fatal = buggy.stdout().split('\n').find((line) => line.includes('"level":"fatal"'));
+  expect(fatal).toMatch(/stage toy crashed on an unknown error; exiting for the supervisor to restart it/);
+  expect(fatal).toMatch(/TypeError: toy bug: cannot read properties of undefined/);
+  // Chunks are 50 records: the first (0-49) was committed; the one holding record 70 was not.
+  expect(await outputCount(topics.output)).toBe(50);
+  const fixed = startToy(stack, topics, group);
+  await up(fixed);
+  expect(assertExactlyTheInputs(await readAll(topics.output, inputs.length), inputs)).toBe(0);
+  expect(await sigterm(fixed)).toBe(0);
+});
+
 it('refuses to start on bad config, listing every problem', async () => {
   const topics = await toyTopics(1);
   const toy = startToy(stack, topics, uniqueName('toy'), { KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: 'ftp://nope', STAGE_BATCH_SIZE: 'lots', METRICS_PORT: '99999' });

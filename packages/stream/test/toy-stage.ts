@@ -2,10 +2,10 @@
  * The toy stage the runtime's integration tests run as a real process (not shipped). It passes
  * events.raw records from TOY_INPUT to TOY_OUTPUT keyed by messageId; quarantines events named
  * "quarantine-me" to TOY_INVALID; sleeps TOY_DELAY_MS per record (to widen the windows the crash
- * tests kill it in); and, when TOY_DEPENDENCY_URL is set, calls that URL once per chunk, as a
+ * tests kill it in); with TOY_CRASH=true it throws a TypeError on events named "crash-me"; and, when TOY_DEPENDENCY_URL is set, calls that URL once per chunk, as a
  * stage calls PostgreSQL: a refused connection or a 503 is a retriable failure.
  */
-import { defineConfig, integer, identifier, loadConfig, processEnv, url, ConfigError } from '@stratum/config';
+import { booleanFlag, defineConfig, integer, identifier, loadConfig, processEnv, url, ConfigError } from '@stratum/config';
 import { defineErrorCodes } from '@stratum/errors';
 import type { RawEvent } from '@stratum/schemas';
 import { batchStep, defineStage, ok, pipeline, quarantine, recordStep, runStageProcess, stageProcessFragment } from '../src';
@@ -19,6 +19,7 @@ const definition = defineConfig({
   TOY_INVALID: identifier('quarantine topic'),
   TOY_DELAY_MS: integer({ min: 0 }).default(0),
   TOY_DEPENDENCY_URL: url({ protocols: ['http'] }).optional(),
+  TOY_CRASH: booleanFlag().default(false),
 });
 
 let config;
@@ -29,7 +30,7 @@ try {
   process.stderr.write(`${err.message}\n`);
   process.exit(78); // EX_CONFIG
 }
-const { TOY_DELAY_MS: delayMs, TOY_DEPENDENCY_URL: dependency } = config;
+const { TOY_DELAY_MS: delayMs, TOY_DEPENDENCY_URL: dependency, TOY_CRASH: crash } = config;
 
 const toy = defineStage({
   name: 'toy',
@@ -49,6 +50,8 @@ const toy = defineStage({
     .then(
       recordStep('check', async (e: RawEvent) => {
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+        // A bug, not bad data: an unknown error the runtime must crash on, committing nothing of this chunk.
+        if (crash && e.event === 'crash-me') throw new TypeError('toy bug: cannot read properties of undefined');
         return e.event === 'quarantine-me' ? quarantine('toy_refused', 'events named quarantine-me are refused', 'event') : ok(e);
       }),
     ),
