@@ -1,10 +1,10 @@
 /** `stratum topics apply` as users run it, against an in-process broker: lines, JSON and exit codes. */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, silentLogger, type RunningBroker } from '@stratum/broker';
 import { topicCatalogue, type ApplyReport } from '@stratum/topics';
+import { closedPort } from '@stratum/testing';
 import { runCli as run } from './cli-process';
 
 let broker: RunningBroker;
@@ -76,12 +76,3 @@ it('exits 3 with a clear message when Kafka is unreachable', async () => {
   expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'kafka_unreachable' }, exitCode: 3 });
   expect(Date.now() - started).toBeLessThan(30_000);
 });
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
