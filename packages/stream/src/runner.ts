@@ -48,8 +48,6 @@ export interface RunStageOptions<O extends OutputSchemas> {
 }
 
 export interface RunningStage {
-  /** Resolves once the consumer joined its group (the stage is consuming). */
-  readonly joined: Promise<void>;
   /** Resolves after a clean stop; rejects with the error that made the stage crash. */
   readonly done: Promise<void>;
   /** Whether the consumer is in its group and running (for /readyz). */
@@ -96,26 +94,22 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
     failed = reject;
   });
   done.catch(() => undefined); // observed by the caller; never an unhandled rejection here
-  let markJoined: () => void = () => undefined;
-  const joinedPromise = new Promise<void>((resolve) => (markJoined = resolve));
   const timers = new Set<NodeJS.Timeout>();
   const pausedPartitions = new Set<string>();
   const failures = new Map<string, number>();
 
-  /** Partitions whose lag this instance reports, so a rebalance can drop the ones it lost. */
-  const lagSeries = new Set<string>();
+  /** Partitions whose lag this instance reports (key topic/partition), so a rebalance can drop the ones it lost. */
+  const lagSeries = new Map<string, { topic: string; partition: number }>();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
     metrics.countRebalance();
     const assigned = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
-    for (const series of lagSeries) {
-      if (assigned.has(series)) continue;
-      const cut = series.lastIndexOf('/');
-      metrics.clearConsumerLag(series.slice(0, cut), Number(series.slice(cut + 1)));
-      lagSeries.delete(series);
+    for (const [key, { topic, partition }] of lagSeries) {
+      if (assigned.has(key)) continue;
+      metrics.clearConsumerLag(topic, partition);
+      lagSeries.delete(key);
     }
     logger.info({ groupId: options.groupId, memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined the consumer group');
-    markJoined();
   });
   consumer.on(consumer.events.CRASH, (e) => {
     joined = false;
@@ -233,7 +227,7 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       i += chunk.length;
     }
     metrics.setConsumerLag(topic, partition, Number(batch.offsetLag()));
-    lagSeries.add(key);
+    lagSeries.set(key, { topic, partition });
   }
 
   async function shutdown(): Promise<void> {
@@ -260,7 +254,6 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   logger.info({ stage: stage.name, input: topics.input, outputs: topics.outputs, groupId: options.groupId }, 'stage started');
 
   return {
-    joined: joinedPromise,
     done,
     isReady: () => joined && !stopping,
     async stop() {

@@ -62,14 +62,19 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
 
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  const finish = async (code: number) => {
-    await health.stop().catch(() => undefined);
-    resolveExit(code);
-    exit(code);
-  };
+  // The first ending decides the exit code: a crash while a signal's drain is under way stays 1.
+  let ending: Promise<void> | null = null;
+  const finish = (code: number) =>
+    (ending ??= (async () => {
+      await health.stop().catch(() => undefined);
+      resolveExit(code);
+      exit(code);
+    })());
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'stopping: draining the batch in flight');
-    void running.stop().then(() => finish(0));
+    void running.stop().then(
+      () => running.done.then(() => finish(0), () => finish(1)),
+    );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
