@@ -9,5 +9,5 @@ export { confluentRegistryClient, type RegistryClient } from './serde/registry-c
 export { memoryRegistryClient, type MemoryRegistryClient } from './serde/memory-registry';
 export { SerdeError, SERDE_ERROR_CODES, type SerdeErrorCode } from './serde/errors';
 export { MAGIC_BYTE, HEADER_SIZE, readSchemaId } from './serde/wire-format';
-export { createSerde, createReader } from './serde/create-serde';
+export { createSerde, createReader, isSchemaName } from './serde/create-serde';
 export { exampleRecords } from './examples';

@@ -9,12 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { topicCatalogue, valueSubject } from '@stratum/topics';
-import { confluentRegistryClient, createSerde, exampleRecords, latestSchemas, type SchemaName } from '../src';
+import { confluentRegistryClient, createSerde, exampleRecords, isSchemaName, latestSchemas, type SchemaName } from '../src';
 import { useEmbeddedStack } from './embedded-stack';
 
 const stack = useEmbeddedStack();
 const unique = (p: string) => `${p}-${randomBytes(5).toString('hex')}`;
-const isSchemaName = (s: string): s is SchemaName => s in latestSchemas;
 
 it('every topic in the catalogue has a schema folder', () => {
   expect(topicCatalogue.map((t) => t.valueSchema).filter((s) => !isSchemaName(s))).toEqual([]);

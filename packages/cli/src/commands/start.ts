@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { startBroker, jsonLogger } from '@stratum/broker';
 import { startSchemaRegistry } from '@stratum/schema-registry';
 import { applyTopics, formatReport, topicCatalogue, valueSubject } from '@stratum/topics';
-import { confluentRegistryClient, createSerde, latestSchemas, type SchemaName } from '@stratum/schemas';
+import { confluentRegistryClient, createSerde, isSchemaName } from '@stratum/schemas';
 import { logLevel, port, type LogLevel } from '../flags';
 import { stopOnSignal } from '../stop-on-signal';
 
@@ -24,8 +24,8 @@ interface StartOptions {
 async function registerValueSchemas(registryUrl: string): Promise<number> {
   const registry = confluentRegistryClient(registryUrl);
   for (const topic of topicCatalogue) {
-    if (!(topic.valueSchema in latestSchemas)) throw new Error(`topic ${topic.name}: no schema folder schemas/${topic.valueSchema}`);
-    await createSerde(registry, topic.valueSchema as SchemaName, valueSubject(topic));
+    if (!isSchemaName(topic.valueSchema)) throw new Error(`topic ${topic.name}: no schema folder schemas/${topic.valueSchema}`);
+    await createSerde(registry, topic.valueSchema, valueSubject(topic));
   }
   return topicCatalogue.length;
 }

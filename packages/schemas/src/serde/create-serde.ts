@@ -3,6 +3,11 @@ import { latestSchemas, type SchemaName, type SchemaTypes } from '../generated/s
 import { AvroSerde } from './avro-serde';
 import type { RegistryClient } from './registry-client';
 
+/** Whether `name` is a schema folder this build knows (catalogue entries name them as plain strings). */
+export function isSchemaName(name: string): name is SchemaName {
+  return Object.hasOwn(latestSchemas, name);
+}
+
 /**
  * A ready serde for records of `schema` (e.g. 'events.raw') under `subject` (default
  * `<schema>-value`; retry tiers pass their own topic's subject with the delivery.attempts schema).
