@@ -1,0 +1,7 @@
+/**
+ * @stratum/tenancy: tenants, sources, write keys (stored hashed), admin keys and tracking plans —
+ * provisioning (the CLI) and the cached look-ups the gateway and ingest use.
+ */
+export * from './settings';
+export { inMemoryDirectory, type InMemorySource } from './in-memory-directory';
+export { hashWriteKey, newKey, keyHint, WRITE_KEY_PREFIX, ADMIN_KEY_PREFIX } from './keys';
