@@ -5,3 +5,22 @@
 export * from './settings';
 export { inMemoryDirectory, type InMemorySource } from './in-memory-directory';
 export { hashWriteKey, newKey, keyHint, WRITE_KEY_PREFIX, ADMIN_KEY_PREFIX } from './keys';
+export { tenancyErrors } from './errors';
+export {
+  provisionTenant,
+  createSource,
+  updateSource,
+  getSource,
+  listSources,
+  listTenants,
+  findTenant,
+  rotateWriteKey,
+  DEFAULT_SOURCE_NAME,
+  type ProvisionTenantOptions,
+  type ProvisionedTenant,
+  type SourceOptions,
+  type CreatedSource,
+  type RotatedKey,
+} from './provisioning';
+export { createTenancyDirectory, type TenancyDirectoryOptions } from './directory';
+export { checkTrackingPlan } from './validate';

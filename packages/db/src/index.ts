@@ -1,0 +1,8 @@
+/**
+ * @stratum/db: the PostgreSQL connection (knex over pg) and the project's one migration history.
+ * `pnpm stratum db migrate` runs it; services check `migrationStatus` is current at start.
+ */
+export { createDb, isConnectionError, type Db, type CreateDbOptions } from './connection';
+export { migrateToLatest, migrationStatus, rollbackLast, MIGRATIONS_TABLE, type MigrationStatus } from './migrate';
+export { MIGRATIONS, type Migration } from './migrations';
+export { dbErrors } from './errors';

@@ -1,0 +1,10 @@
+/**
+ * The one ordered migration history of the project (knex). Each service owns its tables, but
+ * they share one history so `stratum db migrate` brings any database to the code's version in
+ * one step. Add a migration: a new file named `YYYYMMDDHHMM_what.ts`, appended to MIGRATIONS.
+ */
+import type { Migration } from './migration';
+import { tenancy } from './202611240900_tenancy';
+
+export const MIGRATIONS: readonly Migration[] = [tenancy];
+export type { Migration } from './migration';

@@ -1,0 +1,65 @@
+import { closedPort, useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { createDb, dbErrors, migrateToLatest, migrationStatus, MIGRATIONS, rollbackLast, type Db } from '../src';
+
+const postgres = useTestPostgres();
+let database: TestDatabase;
+let db: Db;
+
+beforeEach(async () => {
+  database = await postgres.newDatabase();
+  db = createDb(database.url);
+});
+afterEach(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+const names = MIGRATIONS.map((m) => m.name);
+
+test('a fresh database gets every migration, in order, and a second run applies nothing', async () => {
+  expect(await migrationStatus(db)).toEqual({ applied: [], pending: names });
+  expect(await migrateToLatest(db)).toEqual(names);
+  expect(await migrateToLatest(db)).toEqual([]);
+  expect(await migrationStatus(db)).toEqual({ applied: names, pending: [] });
+  const tables = await db('pg_tables').where({ schemaname: 'public' }).pluck('tablename');
+  expect(tables).toEqual(expect.arrayContaining(['tenants', 'sources', 'write_keys', 'admin_keys', 'tracking_plan_events']));
+});
+
+test('two processes migrating at once apply each migration once (knex lock table)', async () => {
+  const other = createDb(database.url);
+  try {
+    const [a, b] = await Promise.all([migrateToLatest(db), migrateToLatest(other)]);
+    // One applied everything, the other waited for it and found nothing left to do.
+    expect([a, b].sort((x, y) => y.length - x.length)).toEqual([names, []]);
+    expect(await migrationStatus(db)).toEqual({ applied: names, pending: [] });
+  } finally {
+    await other.destroy();
+  }
+});
+
+test('rollback undoes the last batch and migrating again restores it', async () => {
+  await migrateToLatest(db);
+  expect(await rollbackLast(db)).toEqual([...names].reverse());
+  expect(await db.schema.hasTable('tenants')).toBe(false);
+  expect(await migrateToLatest(db)).toEqual(names);
+});
+
+test('an unreachable server is database_unavailable (retriable), not a migration failure', async () => {
+  const port = await closedPort();
+  const dead = createDb(`postgres://postgres@127.0.0.1:${port}/none`);
+  try {
+    const err = await migrateToLatest(dead).catch((e: unknown) => e);
+    expect(dbErrors.is(err, 'database_unavailable')).toBe(true);
+    expect((err as { retriable: boolean }).retriable).toBe(true);
+  } finally {
+    await dead.destroy();
+  }
+});
+
+test('a database migrated by a newer version (an unknown migration applied) is refused with a clear error', async () => {
+  await migrateToLatest(db);
+  await db('stratum_migrations').insert({ name: '209912312359_from_the_future', batch: 99, migration_time: new Date() });
+  const err = await migrateToLatest(db).catch((e: unknown) => e);
+  expect(dbErrors.is(err, 'unknown_migration')).toBe(true);
+  expect((err as Error).message).toMatch(/209912312359_from_the_future/);
+});
