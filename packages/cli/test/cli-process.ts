@@ -14,8 +14,8 @@ export interface CliProcess {
 }
 
 /** Starts `stratum <args>` in the background. */
-export function startCli(args: string[]): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,8 +25,8 @@ export function startCli(args: string[]): CliProcess {
 }
 
 /** Runs `stratum <args>` to completion. */
-export async function runCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const p = startCli(args);
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const p = startCli(args, env);
   const code = await p.exit;
   return { code, out: p.out(), err: p.err() };
 }

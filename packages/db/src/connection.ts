@@ -11,6 +11,8 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** Reported as application_name in pg_stat_activity, so operators see who holds connections. */
   applicationName?: string;
+  /** Where knex's own warnings go (pool acquire failures...). Default: nowhere — the same failures reach the caller as errors. */
+  onWarning?: (message: string) => void;
 }
 
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
@@ -20,6 +22,12 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     // min 0: an idle service holds no connections; acquire fails fast so a dead database surfaces as an error, not a hang.
     pool: { min: 0, max: options.maxConnections ?? 10 },
     acquireConnectionTimeout: 10_000,
+    log: {
+      warn: (m: unknown) => options.onWarning?.(String(m)),
+      error: (m: unknown) => options.onWarning?.(String(m)),
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
   });
 }
 

@@ -10,5 +10,5 @@ export { defineStage, type StageDefinition, type Emission, type OutputSchemas } 
 export type { RecordContext } from './record-context';
 export { startStage, type RunStageOptions, type RunningStage, type StageTopics } from './runner';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-export type { KafkaConnection } from './kafka';
+export { createKafka, type KafkaConnection } from './kafka';
 export { runStageProcess, stageProcessFragment, type StageProcess, type StageProcessOptions } from './stage-process';

@@ -1,0 +1,84 @@
+/**
+ * What the database-backed commands (db, tenant, source, writekey) share: where PostgreSQL is
+ * (`--database-url`, else DATABASE_URL), one connection for the command, output as lines or
+ * `--json`, and exit codes that scripts can branch on.
+ */
+import { Command, type CommanderError } from 'commander';
+import { createDb, dbErrors, type Db } from '@stratum/db';
+import { tenancyErrors } from '@stratum/tenancy';
+
+export const DB_EXIT_CODES = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
+
+export const DB_EXIT_HELP = `
+Exit codes:
+  0  done
+  1  failed (the message says why)
+  2  usage error or invalid input (a name, limit, region or plan refused); nothing changed
+  3  PostgreSQL unreachable; nothing changed
+  4  the tenant or source named does not exist`;
+
+export interface DatabaseFlags {
+  databaseUrl?: string;
+  json?: boolean;
+}
+
+/** Commander exits 1 on bad arguments; 1 means "failed" here, so usage errors are 2. */
+function usageExit(err: CommanderError): never {
+  process.exit(err.exitCode === 0 ? 0 : DB_EXIT_CODES.usage);
+}
+
+/** A subcommand with --database-url, --json and the exit-code help. */
+export function databaseCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--json', 'print the result as JSON ({"error":{code,message},"exitCode"} on failure)')
+    .addHelpText('after', DB_EXIT_HELP)
+    .exitOverride(usageExit);
+}
+
+function exitCodeOf(err: unknown): number {
+  if (tenancyErrors.is(err, 'invalid_input')) return DB_EXIT_CODES.usage;
+  if (tenancyErrors.is(err, 'not_found')) return DB_EXIT_CODES.notFound;
+  if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable')) return DB_EXIT_CODES.unreachable;
+  return DB_EXIT_CODES.failed;
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'failed';
+}
+
+/**
+ * Runs `work` with a connection and prints its result: `human(result)` as lines, or the result as
+ * JSON with --json. Errors become a message on stderr (and JSON on stdout with --json) and an exit code.
+ */
+export async function runWithDatabase<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string): Promise<void> {
+  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  const fail = (code: string, message: string, exitCode: number) => {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code, message }, exitCode }, null, 2)}\n`);
+    process.stderr.write(`stratum ${command}: ${message}\n`);
+    process.exitCode = exitCode;
+  };
+  if (!url) return fail('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL', DB_EXIT_CODES.usage);
+  let db: Db;
+  try {
+    db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });
+  } catch (err) {
+    return fail('usage', `invalid database URL: ${(err as Error).message}`, DB_EXIT_CODES.usage);
+  }
+  try {
+    const result = await work(db);
+    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
+  } catch (err) {
+    fail(codeOf(err), err instanceof Error ? err.message : String(err), exitCodeOf(err));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Aligned `label  value` lines. */
+export function lines(rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}\n`).join('');
+}
