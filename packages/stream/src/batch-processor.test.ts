@@ -2,7 +2,7 @@
 import { createReader, createSerde, exampleRecords, memoryRegistryClient, type AvroSerde, type RawEvent } from '@stratum/schemas';
 import { processChunk, type InputRecord, type StageSerdes } from './batch-processor';
 import { pipeline } from './pipeline';
-import { drop, ok, quarantine, retry } from './result';
+import { drop, ok, quarantine, quarantineAll, retry } from './result';
 import { defineStage } from './stage';
 import { batchStep, recordStep } from './step';
 
@@ -19,6 +19,7 @@ const toyStage = defineStage({
       recordStep('route', (e: RawEvent) => {
         if (e.event === 'drop') return drop('unwanted');
         if (e.event === 'bad') return quarantine('bad_event', 'event "bad" is not allowed', 'event');
+        if (e.event === 'worse') return quarantineAll([{ code: 'bad_event', message: 'event "worse" is not allowed', path: 'event' }, { code: 'no_user', message: 'no userId' }]);
         if (e.event === 'later') return retry(250, 'dependency_slow');
         return ok(e);
       }),
@@ -68,6 +69,15 @@ it('emits what passes, drops and quarantines with reasons, and commits past all 
     key: Buffer.from('k12'),
     value: input(12, 'bad').value,
   });
+});
+
+it('quarantineAll puts every reason, in order, into the quarantine record; the first labels the outcome', async () => {
+  const result = await processChunk(toyStage, serdes, [input(30, 'worse')]);
+  expect(result.outcomes).toEqual([{ offset: '30', outcome: 'quarantine', reason: 'bad_event', outputs: ['invalid'] }]);
+  expect((await serdes.outputs.invalid.decode(result.records[0]!.value)).reasons).toEqual([
+    { code: 'bad_event', path: 'event', message: 'event "worse" is not allowed' },
+    { code: 'no_user', path: null, message: 'no userId' },
+  ]);
 });
 
 it('stops at a retry: earlier records are emitted and committed, the retried one and later ones are left', async () => {

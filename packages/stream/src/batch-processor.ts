@@ -8,6 +8,7 @@ import { SerdeError, type AvroSerde, type SchemaName, type SchemaTypes } from '@
 import type { OutputSchemas, StageDefinition } from './stage';
 import type { RecordContext } from './record-context';
 import { quarantineKey, quarantineRecord } from './quarantine-record';
+import type { QuarantineReason } from './result';
 
 export interface InputRecord {
   ctx: RecordContext;
@@ -53,8 +54,8 @@ export async function processChunk<I extends SchemaName, O extends OutputSchemas
   now: () => number = Date.now,
 ): Promise<ChunkResult> {
   const encode = (output: string, value: unknown) => (serdes.outputs as Record<string, AvroSerde<unknown>>)[output]!.encode(value);
-  const quarantined = (rec: InputRecord, decoded: unknown, reason: { code: string; message: string; path?: string }): OutputRecord => {
-    const q = quarantineRecord({ stage: stage.name, ctx: rec.ctx, rawValue: rec.value, decoded, reason, now: now() });
+  const quarantined = (rec: InputRecord, decoded: unknown, reason: QuarantineReason, more?: readonly QuarantineReason[]): OutputRecord => {
+    const q = quarantineRecord({ stage: stage.name, ctx: rec.ctx, rawValue: rec.value, decoded, reason, ...(more ? { more } : {}), now: now() });
     return { output: stage.quarantine!, key: quarantineKey(q), value: encode(stage.quarantine!, q) };
   };
 
@@ -100,7 +101,7 @@ export async function processChunk<I extends SchemaName, O extends OutputSchemas
       } else {
         if (!stage.quarantine) throw new Error(`stage ${stage.name}: step ${r.step} quarantined a record but the stage has no quarantine output`);
         const reason = r.path === undefined ? { code: r.reason, message: r.message } : { code: r.reason, message: r.message, path: r.path };
-        out.records.push(quarantined(rec, d.value, reason));
+        out.records.push(quarantined(rec, d.value, reason, r.more));
         out.outcomes.push({ offset: rec.ctx.offset, outcome: 'quarantine', reason: r.reason, outputs: [stage.quarantine] });
       }
     }

@@ -3,7 +3,7 @@
  * named outputs, commits only after acknowledged outputs, rebalances, backpressure, retries,
  * graceful shutdown. See docs/stream.md for the exact guarantee.
  */
-export { ok, drop, quarantine, retry, type StepResult } from './result';
+export { ok, drop, quarantine, quarantineAll, retry, type StepResult, type QuarantineReason } from './result';
 export { recordStep, batchStep, type Step } from './step';
 export { pipeline, Pipeline, type PipelineOutcome } from './pipeline';
 export { defineStage, type StageDefinition, type Emission, type OutputSchemas } from './stage';

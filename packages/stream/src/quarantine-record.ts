@@ -19,6 +19,8 @@ export function quarantineRecord(args: {
   rawValue: Buffer | null;
   decoded: unknown;
   reason: { code: string; message: string; path?: string };
+  /** Further problems of the same record, after `reason`. */
+  more?: ReadonlyArray<{ code: string; message: string; path?: string }>;
   now: number;
 }): InvalidEvent {
   const { ctx, decoded } = args;
@@ -27,7 +29,7 @@ export function quarantineRecord(args: {
     sourceId: stringField(decoded, 'sourceId'),
     messageId: stringField(decoded, 'messageId'),
     stage: args.stage,
-    reasons: [{ code: args.reason.code, path: args.reason.path ?? null, message: args.reason.message }],
+    reasons: [args.reason, ...(args.more ?? [])].map((r) => ({ code: r.code, path: r.path ?? null, message: r.message })),
     origin: { topic: ctx.topic, partition: ctx.partition, offset: Number(ctx.offset), timestamp: ctx.timestamp },
     key: ctx.key,
     value: args.rawValue,

@@ -4,7 +4,7 @@
  * a crash → exit 1 so the supervisor (docker, Kubernetes, `pnpm start`) restarts it.
  */
 import { kafkaFragment, observabilityFragment, schemaRegistryFragment, stageFragment, type ConfigOf } from '@stratum/config';
-import { createLogger, createMetricsRegistry, createStageMetrics, readinessFromChecks, startHealthServer, type ReadinessCheck } from '@stratum/observability';
+import { createLogger, createMetricsRegistry, createStageMetrics, readinessFromChecks, startHealthServer, type ReadinessCheck, type Registry } from '@stratum/observability';
 import type { SchemaName } from '@stratum/schemas';
 import { startStage, type StageTopics } from './runner';
 import type { OutputSchemas, StageDefinition } from './stage';
@@ -21,6 +21,8 @@ export interface StageProcessOptions<O extends OutputSchemas> {
   /** Close the service's own pools and clients, after the stage stopped. */
   onStop?: () => Promise<void>;
   version?: string;
+  /** The registry /metrics serves, when the service registers metrics of its own on it first (default: a new one). */
+  registry?: Registry;
 }
 
 export interface StageProcess {
@@ -38,7 +40,7 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
   exit: (code: number) => void = (code) => process.exit(code),
 ): Promise<StageProcess> {
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: options.version ?? '0.1.0' });
+  const registry = options.registry ?? createMetricsRegistry({ service: config.SERVICE_NAME, version: options.version ?? '0.1.0' });
   const metrics = createStageMetrics(registry, { stage: stage.name });
   const running = await startStage(stage, {
     kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID },
