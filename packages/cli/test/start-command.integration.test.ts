@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function up(): Promise<{ p: CliProcess; bootstrap: string; registryUrl: string }> {
-  const p = startCli(['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir]);
+  const p = startCli(['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--no-services']);
   await until(() => /is up/.test(p.out()) || p.child.exitCode !== null, 30_000, 'the banner');
   const bootstrap = /Kafka \(embedded broker\)\s+(\S+)/.exec(p.out())?.[1];
   const registryUrl = /Schema registry\s+(\S+)/.exec(p.out())?.[1];

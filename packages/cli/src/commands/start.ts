@@ -1,8 +1,10 @@
 /**
- * `stratum start` (`pnpm start`): the embedded default in one process, no external servers: the
- * Kafka-compatible broker, the schema registry on it, every catalogue topic created or checked,
- * and every topic's value schema registered. Prints a banner with what runs where; Ctrl-C stops
- * it all cleanly and the data stays under --data-dir for the next run.
+ * `stratum start` (`pnpm start`): the embedded default, no external servers: the Kafka-compatible
+ * broker, the schema registry on it, every catalogue topic created or checked, every topic's value
+ * schema registered; PostgreSQL (embedded, or DATABASE_URL) migrated, with a demo tenant; and the
+ * pipeline services that have landed (gateway, ingest) as child processes, restarted if they crash.
+ * Prints a banner with what runs where; Ctrl-C stops it all cleanly and the data stays under
+ * --data-dir for the next run.
  */
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
@@ -11,6 +13,7 @@ import { startSchemaRegistry } from '@stratum/schema-registry';
 import { applyTopics, formatReport, topicCatalogue, valueSubject } from '@stratum/topics';
 import { confluentRegistryClient, createSerde, isSchemaName } from '@stratum/schemas';
 import { logLevel, port, type LogLevel } from '../flags';
+import { startPlatform, type Platform } from '../start/platform';
 import { stopOnSignal } from '../stop-on-signal';
 
 interface StartOptions {
@@ -18,6 +21,11 @@ interface StartOptions {
   registryPort: number;
   dataDir: string;
   logLevel: LogLevel;
+  services: boolean;
+  postgresPort: number;
+  gatewayPort: number;
+  ingestMetricsPort: number;
+  databaseUrl?: string;
 }
 
 /** Registers the newest value schema of every catalogue topic under its subject; returns how many. */
@@ -38,6 +46,11 @@ export function startCommand(): Command {
     .option('--registry-port <port>', 'schema registry HTTP port', port, 8081)
     .option('--data-dir <dir>', 'where everything keeps its data between runs', './data')
     .option('--log-level <level>', 'debug | info | warn | error', logLevel, 'warn')
+    .option('--no-services', 'only Kafka, the registry, topics and schemas (no PostgreSQL, no pipeline services)')
+    .option('--database-url <url>', 'use this PostgreSQL instead of the embedded one (default: $DATABASE_URL)')
+    .option('--postgres-port <port>', 'port of the embedded PostgreSQL', port, 5433)
+    .option('--gateway-port <port>', 'HTTP port of the gateway (the Segment-compatible API)', port, 8080)
+    .option('--ingest-metrics-port <port>', "the ingest stage's /metrics /healthz /readyz port", port, 9465)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({ port: opts.port, dataDir: join(dataDir, 'kafka'), flush: 'always', logger: jsonLogger(opts.logLevel) });
@@ -49,7 +62,9 @@ export function startCommand(): Command {
         await broker.stop();
         throw err;
       });
+      let platform: Platform | null = null;
       stopOnSignal('stratum', async () => {
+        await platform?.stop();
         await registry.stop();
         await broker.stop();
       });
@@ -59,15 +74,31 @@ export function startCommand(): Command {
         throw new Error('the topic catalogue could not be applied to the embedded broker');
       }
       const subjects = await registerValueSchemas(registry.url);
+      const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
+      if (opts.services) {
+        platform = await startPlatform({
+          dataDir,
+          brokers: [broker.bootstrap],
+          registryUrl: registry.url,
+          logLevel: opts.logLevel,
+          postgresPort: opts.postgresPort,
+          gatewayPort: opts.gatewayPort,
+          ingestMetricsPort: opts.ingestMetricsPort,
+          ...(databaseUrl ? { databaseUrl } : {}),
+          report: (line) => process.stderr.write(`stratum: ${line}\n`),
+        });
+      }
       process.stdout.write(
         [
           'Stratum embedded default is up',
           `  Kafka (embedded broker)  ${broker.bootstrap}   data ${join(dataDir, 'kafka')}`,
           `  Schema registry          ${registry.url}`,
           `  Topics                   ${report.topics.length} from the catalogue (docs/pipeline.md), ${subjects} value subjects registered`,
+          ...(platform?.bannerLines() ?? []),
           'Try:',
           `  kcat -b ${broker.bootstrap} -L`,
           `  curl ${registry.url}/subjects`,
+          ...(platform?.tryLines() ?? []),
           'Ctrl-C stops everything; data stays for the next run.',
           '',
         ].join('\n'),

@@ -11,7 +11,22 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+/**
+ * Why a take was refused. `rate_limited`: retry after `retryAfterSeconds`. `exceeds_burst`: the
+ * cost is larger than the bucket, so no wait makes it pass; tell the client to send fewer events
+ * per request (its `retryAfterSeconds` is only when the bucket will be full).
+ */
+export type RateRefusalReason = 'rate_limited' | 'exceeds_burst';
+
+export type RateDecision =
+  | { readonly allowed: true }
+  | {
+      readonly allowed: false;
+      /** When the bucket will hold `cost` if nobody else takes meanwhile: seconds, ms precision (round up for Retry-After). */
+      readonly retryAfterSeconds: number;
+      /** Set by every limiter here; optional so other RateLimiters (fakes) need not. */
+      readonly reason?: RateRefusalReason;
+    };
 
 export interface RateLimiter {
   /** Takes `cost` tokens from `key`'s bucket, or refuses with when enough will be there again. */

@@ -1,0 +1,92 @@
+/**
+ * The part of `stratum start` after Kafka and the registry: PostgreSQL (embedded unless a URL is
+ * given), migrations, the demo tenant, and the pipeline services as supervised child processes.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, migrateToLatest } from '@stratum/db';
+import { ensureDemoTenant, type DemoTenant } from './demo-tenant';
+import { startEmbeddedPostgres, type StartedPostgres } from './embedded-postgres';
+import { superviseService, type SupervisedService } from './service-process';
+
+export interface PlatformOptions {
+  dataDir: string;
+  brokers: readonly string[];
+  registryUrl: string;
+  logLevel: string;
+  postgresPort: number;
+  gatewayPort: number;
+  ingestMetricsPort: number;
+  databaseUrl?: string;
+  report: (line: string) => void;
+}
+
+export interface Platform {
+  bannerLines(): string[];
+  tryLines(): string[];
+  stop(): Promise<void>;
+}
+
+const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
+const serviceEntry = (name: string) => join(repoRoot, 'services', name, 'src', 'main.ts');
+// Both services log this once they serve /metrics (runStageProcess, and the gateway's listen line).
+const READY = /health and metrics endpoints up|gateway listening/;
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const postgres: StartedPostgres | null = options.databaseUrl ? null : await startEmbeddedPostgres(options.dataDir, options.postgresPort, () => undefined);
+  const databaseUrl = options.databaseUrl ?? postgres!.url;
+  const services: SupervisedService[] = [];
+  const stop = async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await postgres?.stop();
+  };
+  try {
+    const db = createDb(databaseUrl, { maxConnections: 2, applicationName: 'stratum start' });
+    let demo: DemoTenant;
+    try {
+      await migrateToLatest(db);
+      demo = await ensureDemoTenant(db, options.dataDir);
+    } finally {
+      await db.destroy();
+    }
+    const common = {
+      KAFKA_BROKERS: options.brokers.join(','),
+      SCHEMA_REGISTRY_URL: options.registryUrl,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: options.logLevel === 'warn' ? 'info' : options.logLevel,
+    };
+    const logDir = join(options.dataDir, 'logs');
+    const supervise = (name: string, env: Record<string, string>) =>
+      superviseService({ name, entry: serviceEntry(name), env: { ...common, KAFKA_CLIENT_ID: name, SERVICE_NAME: name, ...env } }, { logDir, cwd: repoRoot, readyLine: READY, report: options.report });
+    services.push(
+      supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
+      supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort) }),
+    );
+    await Promise.all(services.map((s) => s.started));
+    const gateway = `http://127.0.0.1:${options.gatewayPort}`;
+    return {
+      bannerLines: () => [
+        `  PostgreSQL               ${redact(databaseUrl)}${postgres ? `   data ${postgres.dataDir}` : ''}`,
+        `  Gateway (Segment API)    ${gateway}   ${gateway}/openapi.json`,
+        `  Ingest stage             metrics http://127.0.0.1:${options.ingestMetricsPort}/metrics`,
+        `  Service logs             ${logDir}`,
+        `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}`,
+      ],
+      tryLines: () => [
+        `  curl -u ${demo.writeKey}: ${gateway}/v1/track -H 'content-type: application/json' \\`,
+        `    -d '{"userId":"user-1","event":"Order Completed","properties":{"total":42}}'`,
+        `  kcat -b ${options.brokers[0]} -C -t events.valid -o beginning -e -f '%k\\n'   # tenantId:messageId of each validated event`,
+      ],
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,60 @@
+/** Runs src/main.ts as a real child process (tsx), as a deployment would, against a test stack. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from '@stratum/testing';
+
+const main = join(__dirname, '..', 'src', 'main.ts');
+
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  /** Exit code (null when killed by a signal) once the process is gone. */
+  readonly exit: Promise<number | null>;
+  /** The base URL, from the "gateway listening" log line. */
+  url(): string;
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the gateway with `env` and resolves once it listens and /readyz says ready. */
+export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KAFKA_CLIENT_ID: 'gateway-test',
+      SERVICE_NAME: 'gateway',
+      LOG_LEVEL: 'info',
+      GATEWAY_PORT: '0',
+      GATEWAY_HOST: '127.0.0.1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const url = () => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1] ?? null;
+  const gateway: GatewayProcess = {
+    child,
+    exit,
+    url: () => url() ?? '',
+    stdout: () => out,
+    stderr: () => err,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exit;
+    },
+  };
+  try {
+    await waitFor(() => url() !== null || child.exitCode !== null, { timeoutMs: 30_000, what: 'the gateway to listen' });
+    if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${err}${out}`);
+    await waitFor(async () => (await fetch(`${url()}/readyz`)).status === 200, { timeoutMs: 30_000, what: 'the gateway to be ready' });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
+  }
+  return gateway;
+}
