@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   serde: () => import('./serde/main'),
   registry: () => import('./registry/main'),
   stage: () => import('./stage/main'),
+  ingest: () => import('./ingest/ingest'),
+  gateway: () => import('./gateway/main'),
 };
 
 const name = process.argv[2];

