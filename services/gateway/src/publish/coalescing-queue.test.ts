@@ -62,22 +62,28 @@ const flush = () => new Promise((r) => setImmediate(r));
 const keysOf = (rs: ProducedRecord[]) => rs.map((r) => r.key);
 
 describe('CoalescingQueue', () => {
-  it('sends a lone publish at once, with no linger', () => {
+  it('sends a lone publish in the same event-loop turn (its check phase), without a timer', async () => {
     const { queue, sends } = harness();
     fire(queue.enqueue(records('a', 2)));
+    expect(sends).toHaveLength(0); // deferred to setImmediate, so this turn's other publishes can join
+    await flush();
     expect(sends).toHaveLength(1);
     expect(keysOf(sends[0]!.records)).toEqual(['a:0', 'a:1']);
   });
 
-  it('coalesces publishes that arrive during a send into the next one, in order, each settled by its own send', async () => {
+  it('sends publishes of one turn together, and coalesces those arriving during a send into the next, in order, each settled by its own send', async () => {
     const { queue, sends, samples } = harness();
-    const first = track(queue.enqueue(records('a', 1)));
+    const first = [track(queue.enqueue(records('a', 1))), track(queue.enqueue(records('z', 1)))];
+    await flush();
+    expect(sends).toHaveLength(1);
+    expect(keysOf(sends[0]!.records)).toEqual(['a:0', 'z:0']);
     const later = ['b', 'c', 'd'].map((l) => track(queue.enqueue(records(l, 2))));
+    await flush();
     expect(sends).toHaveLength(1);
 
     sends[0]!.ack();
     await flush();
-    expect(first.settled).toBe('resolved');
+    expect(first.map((s) => s.settled)).toEqual(['resolved', 'resolved']);
     expect(later.map((s) => s.settled)).toEqual(['pending', 'pending', 'pending']);
     expect(sends).toHaveLength(2);
     expect(keysOf(sends[1]!.records)).toEqual(['b:0', 'b:1', 'c:0', 'c:1', 'd:0', 'd:1']);
@@ -86,7 +92,7 @@ describe('CoalescingQueue', () => {
     await flush();
     expect(later.map((s) => s.settled)).toEqual(['resolved', 'resolved', 'resolved']);
     expect(samples.map((s) => [s.records, s.publishes, s.outcome])).toEqual([
-      [1, 1, 'acked'],
+      [2, 2, 'acked'],
       [6, 3, 'acked'],
     ]);
   });
@@ -94,6 +100,7 @@ describe('CoalescingQueue', () => {
   it('splits a backlog over the record and byte caps; a publish spanning sends resolves only when all are acknowledged', async () => {
     const { queue, sends } = harness({ maxBatchRecords: 3, maxBatchBytes: 1000 });
     fire(queue.enqueue(records('x', 1)));
+    await flush();
     const big = track(queue.enqueue(records('a', 5)));
     const heavy = track(queue.enqueue(records('h', 2, 600)));
     sends[0]!.ack();
@@ -114,15 +121,17 @@ describe('CoalescingQueue', () => {
     expect(heavy.settled).toBe('resolved');
   });
 
-  it('sends a record larger than the byte cap alone', () => {
+  it('sends a record larger than the byte cap alone', async () => {
     const { queue, sends } = harness({ maxBatchBytes: 100 });
     fire(queue.enqueue(records('big', 2, 500)));
+    await flush();
     expect(keysOf(sends[0]!.records)).toEqual(['big:0']);
   });
 
   it('rejects every publish of a failed send with the owner’s error and goes on with the next', async () => {
     const { queue, sends } = harness();
     fire(queue.enqueue(records('x', 1)));
+    await flush();
     const a = track(queue.enqueue(records('a', 1)));
     const b = track(queue.enqueue(records('b', 1)));
     sends[0]!.ack();
@@ -174,6 +183,7 @@ describe('CoalescingQueue', () => {
   it('pause rejects what waits and every new publish; resume takes publishes again', async () => {
     const { queue, sends } = harness();
     const inFlight = track(queue.enqueue(records('a', 1)));
+    await flush();
     const waiting = track(queue.enqueue(records('b', 1)));
     queue.pause(() => new Error('reconnecting'));
     const refused = track(queue.enqueue(records('c', 1)));
@@ -186,6 +196,7 @@ describe('CoalescingQueue', () => {
     expect(inFlight.settled).toBe('resolved');
     queue.resume();
     const after = track(queue.enqueue(records('d', 1)));
+    await flush();
     sends[1]!.ack();
     await flush();
     expect(after.settled).toBe('resolved');
@@ -193,7 +204,8 @@ describe('CoalescingQueue', () => {
 
   it('refuses publishes beyond maxQueuedBytes instead of buffering without bound', async () => {
     const { queue } = harness({ maxQueuedBytes: 100 });
-    fire(queue.enqueue(records('a', 1, 50))); // in flight: not counted as waiting
+    fire(queue.enqueue(records('a', 1, 50)));
+    await flush(); // in flight now: no longer counted as waiting
     fire(queue.enqueue(records('b', 1, 50)));
     const over = track(queue.enqueue(records('c', 1, 80)));
     await flush();
@@ -204,6 +216,7 @@ describe('CoalescingQueue', () => {
   it('drained() resolves once everything queued was acknowledged', async () => {
     const { queue, sends } = harness();
     fire(queue.enqueue(records('a', 1)));
+    await flush();
     fire(queue.enqueue(records('b', 1)));
     let drained = false;
     void queue.drained().then(() => (drained = true));
@@ -235,9 +248,14 @@ describe('CoalescingQueue', () => {
           arrive(1);
           const acked = new Set<string>();
           const failed = new Set<string>();
+          await flush();
           for (let step = 0; ; step++) {
             arrive(arrivals[step % arrivals.length]!);
-            if (!sends[step]) arrive(sizes.length); // nothing in flight: let the rest arrive
+            await flush();
+            if (!sends[step]) {
+              arrive(sizes.length); // nothing in flight: let the rest arrive
+              await flush();
+            }
             const current = sends[step];
             if (!current) break;
             const ok = outcomes[step % outcomes.length]!;
