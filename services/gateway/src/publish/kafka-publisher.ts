@@ -28,7 +28,7 @@ import { confluentRegistryClient, createSerde, type AvroSerde, type RawEvent, ty
 import { backoffDelay, type BackoffPolicy, type KafkaConnection } from '@stratum/stream';
 import { CoalescingQueue, type ProducedRecord } from './coalescing-queue';
 import type { EventPublisher } from './event-publisher';
-import { createKafka } from './kafka-client';
+import { createKafka } from '@stratum/stream';
 import type { PublishObserver } from './publish-observer';
 import { PublishUnavailableError, isPublishUnavailable, publishErrors, DEFAULT_RETRY_AFTER_SECONDS } from './publish-errors';
 
@@ -188,7 +188,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
         lastProblem = err;
         queue.pause(whyUnavailable);
         const delayMs = backoffDelay(attempt, RECONNECT_BACKOFF);
-        logger.warn({ err, attempt, delayMs }, serde === null ? 'schema registry unavailable; retrying' : 'Kafka unavailable; retrying');
+        if (classifyError(err) === 'retriable') logger.warn({ err, attempt, delayMs }, serde === null ? 'schema registry unavailable; retrying' : 'Kafka unavailable; retrying');
+        // e.g. the registry refuses events.raw's schema (incompatible subject): an operator must act.
+        else logger.error({ err, attempt, delayMs }, 'cannot start publishing events; retrying');
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delayMs);
           wakeUp = () => {

@@ -10,7 +10,7 @@
 import kafkajs from 'kafkajs';
 import { silentLogger } from '@stratum/observability';
 import { confluentRegistryClient, createSerde, exampleRecords, type RawEvent } from '@stratum/schemas';
-import { createKafka } from './kafka-client';
+import { createKafka } from '@stratum/stream';
 import { createKafkaPublisher } from './kafka-publisher';
 
 const { Partitioners } = kafkajs;
