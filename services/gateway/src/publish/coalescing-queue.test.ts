@@ -40,7 +40,7 @@ function harness(overrides: Partial<CoalescingQueueOptions> = {}) {
 }
 
 const records = (label: string, n: number, size = 10): ProducedRecord[] =>
-  Array.from({ length: n }, (_, i) => ({ key: `${label}:${i}`, value: Buffer.alloc(size) }));
+  Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`${label}:${i}`), value: Buffer.alloc(size) }));
 
 /** Tracks a promise's state without awaiting it. */
 function track(p: Promise<void>) {
@@ -59,7 +59,7 @@ function track(p: Promise<void>) {
 const fire = (p: Promise<void>) => void p.catch(() => undefined);
 
 const flush = () => new Promise((r) => setImmediate(r));
-const keysOf = (rs: ProducedRecord[]) => rs.map((r) => r.key);
+const keysOf = (rs: ProducedRecord[]) => rs.map((r) => r.key.toString());
 
 describe('CoalescingQueue', () => {
   it('sends a lone publish in the same event-loop turn (its check phase), without a timer', async () => {

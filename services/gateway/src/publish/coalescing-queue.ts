@@ -15,7 +15,8 @@
  */
 
 export interface ProducedRecord {
-  readonly key: string;
+  /** UTF-8 bytes of the key: encoded once, then hashed and written as they are. */
+  readonly key: Buffer;
   readonly value: Buffer;
 }
 
@@ -75,7 +76,7 @@ interface Send {
   timer: NodeJS.Timeout | null;
 }
 
-const sizeOf = (r: ProducedRecord): number => r.value.length + Buffer.byteLength(r.key);
+const sizeOf = (r: ProducedRecord): number => r.value.length + r.key.length;
 
 export class CoalescingQueue {
   private readonly options: CoalescingQueueOptions;

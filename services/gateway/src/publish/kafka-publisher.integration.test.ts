@@ -3,6 +3,7 @@
  * topic (key, partition, Avro value), coalescing of concurrent publishes, and a registry that
  * cannot be reached at startup.
  */
+import kafkajs from 'kafkajs';
 import { exampleRecords, type RawEvent } from '@stratum/schemas';
 import { silentLogger } from '@stratum/observability';
 import { closedPort, collectRecords, uniqueName, uniqueTopics, useTestStack } from '@stratum/testing';
@@ -10,52 +11,17 @@ import { createKafkaPublisher, type KafkaPublisher, type KafkaPublisherOptions }
 import { isPublishUnavailable } from './publish-errors';
 import type { SendSample } from './publish-observer';
 
+const { Partitioners } = kafkajs;
+
 /**
- * Kafka's Java `Utils.murmur2` and the default partitioner's `toPositive(murmur2(key)) % n`,
- * written out here so placement is checked against the Java client's rule, not against kafkajs's
- * own partitioner code.
+ * Where kafkajs's own DefaultPartitioner (Kafka's Java rule, computed its own way) puts `key`: the
+ * reference the publisher's faster partitioner must match (murmur2-partitioner.test.ts pins both
+ * to Kafka's test vectors).
  */
-function javaMurmur2(data: Buffer): number {
-  const m = 0x5bd1e995;
-  let h = (0x9747b28c ^ data.length) | 0;
-  const whole = data.length & ~3;
-  for (let i = 0; i < whole; i += 4) {
-    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
-    k = Math.imul(k, m);
-    k ^= k >>> 24;
-    k = Math.imul(k, m);
-    h = Math.imul(h, m) ^ k;
-  }
-  // Java's switch falls through from case 3 to 1: the tail bytes, highest first.
-  const tail = data.length % 4;
-  if (tail >= 3) h ^= data[whole + 2]! << 16;
-  if (tail >= 2) h ^= data[whole + 1]! << 8;
-  if (tail >= 1) {
-    h ^= data[whole]!;
-    h = Math.imul(h, m);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, m);
-  h ^= h >>> 15;
-  return h | 0;
+function referencePartition(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
+  return Partitioners.DefaultPartitioner()({ topic: 'any', partitionMetadata, message: { key, value: null } });
 }
-
-/** The partition the Java client (and kafkajs's DefaultPartitioner) picks for a keyed record. */
-function javaPartitionFor(key: string, partitions: number): number {
-  return (javaMurmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
-}
-
-// The vectors of Kafka's UtilsTest.testMurmur2: the reference above is the Java client's function.
-test.each([
-  ['21', -973932308],
-  ['foobar', -790332482],
-  ['a-little-bit-long-string', -985981536],
-  ['a-little-bit-longer-string', -1486304829],
-  ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-  ['abc', 479470107],
-])('murmur2(%s) is what Kafka’s Java client computes', (text, expected) => {
-  expect(javaMurmur2(Buffer.from(text))).toBe(expected);
-});
 
 const stack = useTestStack();
 const publishers: KafkaPublisher[] = [];
@@ -84,7 +50,7 @@ const eventFor = (tenantId: string, i: number): RawEvent => ({
   receivedAt: 1_780_000_000_000 + i,
 });
 
-it('writes each event as Avro under the key tenantId:messageId, on the partition murmur2 gives that key', async () => {
+it('writes each event as Avro under the key tenantId:messageId, on the partition Kafka’s default partitioner gives that key', async () => {
   const topics = await uniqueTopics(stack, ['events.raw']);
   const topic = topics.name('events.raw');
   const partitions = topics.specs[0]!.partitions;
@@ -103,7 +69,7 @@ it('writes each event as Avro under the key tenantId:messageId, on the partition
     const event = byId.get(record.value!.messageId)!;
     expect(record.value).toEqual(event);
     expect(record.key).toBe(`${event.tenantId}:${event.messageId}`);
-    expect(record.partition).toBe(javaPartitionFor(record.key!, partitions));
+    expect(record.partition).toBe(referencePartition(record.key!, partitions));
   }
   // The keys spread: a constant partition would pass the check above only by luck.
   expect(new Set(got.map((r) => r.partition)).size).toBeGreaterThan(3);

@@ -7,13 +7,12 @@
  *
  *   node --import tsx src/publish/publish-load.ts <coalesced|per-request> <brokers> <registryUrl> <topic> <concurrency> <eventsPerPublish> <durationMs>
  */
-import kafkajs from 'kafkajs';
 import { silentLogger } from '@stratum/observability';
 import { confluentRegistryClient, createSerde, exampleRecords, type RawEvent } from '@stratum/schemas';
 import { createKafka } from '@stratum/stream';
 import { createKafkaPublisher } from './kafka-publisher';
+import { Murmur2Partitioner } from './murmur2-partitioner';
 
-const { Partitioners } = kafkajs;
 const [mode, brokers, registryUrl, topic, concurrencyArg, perPublishArg, durationArg] = process.argv.slice(2);
 if (mode !== 'coalesced' && mode !== 'per-request') throw new Error('usage: publish-load.ts <coalesced|per-request> <brokers> <registryUrl> <topic> <concurrency> <eventsPerPublish> <durationMs>');
 const concurrency = Number(concurrencyArg);
@@ -32,11 +31,11 @@ if (mode === 'coalesced') {
   close = () => publisher.close();
 } else {
   const serde = await createSerde(confluentRegistryClient(registryUrl!), 'events.raw', 'events.raw-value');
-  const producer = createKafka(connection, logger).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = createKafka(connection, logger).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Murmur2Partitioner, allowAutoTopicCreation: false });
   await producer.connect();
   publish = async (events) => {
     produceRequests++;
-    await producer.sendBatch({ acks: -1, topicMessages: [{ topic: topic!, messages: events.map((e) => ({ key: `${e.tenantId}:${e.messageId}`, value: serde.encode(e) })) }] });
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic: topic!, messages: events.map((e) => ({ key: Buffer.from(`${e.tenantId}:${e.messageId}`), value: serde.encode(e) })) }] });
   };
   close = () => producer.disconnect();
 }
