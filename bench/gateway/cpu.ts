@@ -44,3 +44,31 @@ export function machineBusySeconds(): number | null {
     return null;
   }
 }
+
+/**
+ * Starts measuring CPU over a load run: `cores(wallSeconds)` then gives cores used by each watched
+ * process, by this one ('load generator'), and by everything else on the machine ('others').
+ */
+export function startCpuMeter(watch: Readonly<Record<string, number>>): { cores(wallSeconds: number): Record<string, number> } {
+  const before = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const ownBefore = ownCpuSeconds();
+  const machineBefore = machineBusySeconds();
+  return {
+    cores(wallS) {
+      const cores: Record<string, number> = {};
+      for (const [name, pid] of Object.entries(watch)) {
+        const start = before[name];
+        const end = cpuSeconds(pid);
+        if (start !== null && start !== undefined && end !== null) cores[name] = (end - start) / wallS;
+      }
+      cores['load generator'] = (ownCpuSeconds() - ownBefore) / wallS;
+      const machineAfter = machineBusySeconds();
+      if (machineBefore !== null && machineAfter !== null) {
+        // Everything else running on the machine meanwhile (other jobs), beside the watched processes and this one.
+        const ours = Object.values(cores).reduce((a, b) => a + b, 0);
+        cores['others'] = Math.max(0, (machineAfter - machineBefore) / wallS - ours);
+      }
+      return cores;
+    },
+  };
+}

@@ -4,7 +4,7 @@
  * CPU each process used meanwhile, in cores (CPU seconds / wall seconds).
  */
 import autocannon from 'autocannon';
-import { cpuSeconds, machineBusySeconds, ownCpuSeconds } from './cpu';
+import { startCpuMeter } from './cpu';
 import { bodyVariants } from './payloads';
 
 export interface LoadSpec {
@@ -39,9 +39,7 @@ export async function runLoad(spec: LoadSpec, watch: Record<string, number>): Pr
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const failures: Record<string, number> = {};
-  const cpuBefore = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  const ownBefore = ownCpuSeconds();
-  const machineBefore = machineBusySeconds();
+  const cpu = startCpuMeter(watch);
   const started = performance.now();
   let finished!: (result: autocannon.Result) => void;
   let failed!: (err: unknown) => void;
@@ -74,19 +72,7 @@ export async function runLoad(spec: LoadSpec, watch: Record<string, number>): Pr
   });
   const result = await done;
   const wallS = (performance.now() - started) / 1000;
-  const cores: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(watch)) {
-    const before = cpuBefore[name];
-    const after = cpuSeconds(pid);
-    if (before !== null && before !== undefined && after !== null) cores[name] = (after - before) / wallS;
-  }
-  cores['load generator'] = (ownCpuSeconds() - ownBefore) / wallS;
-  const machineAfter = machineBusySeconds();
-  if (machineBefore !== null && machineAfter !== null) {
-    // Everything else running on the machine meanwhile (other jobs), beside the watched processes and this one.
-    const ours = Object.values(cores).reduce((a, b) => a + b, 0);
-    cores['others'] = Math.max(0, (machineAfter - machineBefore) / wallS - ours);
-  }
+  const cores = cpu.cores(wallS);
   const sorted = latencies.subarray(0, count).sort();
   return {
     connections: spec.connections,

@@ -7,7 +7,7 @@
  * so time spent waiting for a free connection is counted too (no coordinated omission).
  */
 import { connect, type Socket } from 'node:net';
-import { cpuSeconds, machineBusySeconds, ownCpuSeconds } from './cpu';
+import { startCpuMeter } from './cpu';
 import type { LoadResult } from './load';
 
 export interface PacedSpec {
@@ -100,9 +100,7 @@ export async function runPaced(spec: PacedSpec, watch: Record<string, number>): 
     c.socket.on('error', () => undefined);
   }
 
-  const cpuBefore = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  const ownBefore = ownCpuSeconds();
-  const machineBefore = machineBusySeconds();
+  const cpu = startCpuMeter(watch);
   const started = performance.now();
   const total = Math.round(spec.rate * spec.durationS);
   let scheduled = 0;
@@ -126,18 +124,7 @@ export async function runPaced(spec: PacedSpec, watch: Record<string, number>): 
   const wallS = (performance.now() - started) / 1000;
   for (const c of connections) c.socket.destroy();
 
-  const cores: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(watch)) {
-    const before = cpuBefore[name];
-    const after = cpuSeconds(pid);
-    if (before !== null && before !== undefined && after !== null) cores[name] = (after - before) / wallS;
-  }
-  cores['load generator'] = (ownCpuSeconds() - ownBefore) / wallS;
-  const machineAfter = machineBusySeconds();
-  if (machineBefore !== null && machineAfter !== null) {
-    const ours = Object.values(cores).reduce((a, b) => a + b, 0);
-    cores['others'] = Math.max(0, (machineAfter - machineBefore) / wallS - ours);
-  }
+  const cores = cpu.cores(wallS);
   const unanswered = outstanding + queue.length;
   if (unanswered > 0) failures['unanswered'] = unanswered;
   latencies.sort((a, b) => a - b);
