@@ -24,3 +24,4 @@ export {
   type ReadinessReport,
 } from './health/readiness';
 export { startHealthServer, DEFAULT_READINESS_TIMEOUT_MS, type HealthServer, type HealthServerOptions } from './health/server';
+export { readinessProbe, type ReadinessAnswer } from './health/readiness-probe';

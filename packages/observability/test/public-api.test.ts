@@ -18,6 +18,7 @@ it('exports exactly the documented API', () => {
       'createStageMetrics',
       'isReady',
       'readinessFromChecks',
+      'readinessProbe',
       'silentLogger',
       'startHealthServer',
     ].sort(),

@@ -11,10 +11,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
-import { errorText, isReady, withTimeout, type ReadinessReport } from './readiness';
+import { errorText, type ReadinessReport } from './readiness';
+import { readinessProbe } from './readiness-probe';
 
-/** /readyz answers within this even when readiness() hangs. */
-export const DEFAULT_READINESS_TIMEOUT_MS = 2000;
+export { DEFAULT_READINESS_TIMEOUT_MS } from './readiness-probe';
 
 export interface HealthServerOptions {
   /** 0 = any free port (tests). */
@@ -52,29 +52,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const { registry, logger } = options;
   const liveness = options.liveness ?? (() => true);
-  const readinessTimeoutMs = options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
-  let inFlight: Promise<ReadinessReport> | undefined;
-  let lastReady: boolean | undefined;
-
-  /** Concurrent probes share one evaluation, so a slow dependency does not pile up checks. */
-  function evaluate(): Promise<ReadinessReport> {
-    inFlight ??= withTimeout(Promise.resolve().then(options.readiness), readinessTimeoutMs)
-      .catch((err: unknown): ReadinessReport => ({ checks: { readiness: { ok: false, error: errorText(err) } } }))
-      .finally(() => {
-        inFlight = undefined;
-      });
-    return inFlight;
-  }
+  const probe = readinessProbe(options.readiness, logger, options.readinessTimeoutMs);
 
   async function readyz(res: ServerResponse): Promise<void> {
-    const report = await evaluate();
-    const ready = isReady(report);
-    if (ready !== lastReady) {
-      // Transitions only: a probe every few seconds would otherwise drown the log.
-      if (ready) logger.info({ checks: report.checks }, 'ready');
-      else logger.warn({ checks: report.checks }, 'not ready');
-      lastReady = ready;
-    }
+    const { ready, report } = await probe();
     sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks: report.checks });
   }
 
