@@ -14,5 +14,6 @@ export { startTestPostgres, useTestPostgres, withDatabase, type TestPostgres, ty
 export { uniqueName, uniqueIdentifier } from './names';
 export { waitFor, type WaitForOptions } from './wait';
 export { closedPort } from './ports';
+export { spawnTsProcess, metricsUrlFrom, type TsProcess } from './child-process';
 export { KAFKA_MODES, KAFKA_MODE_VAR, kafkaModeFrom, externalKafkaFrom, databaseUrlFrom, type Env, type KafkaMode, type ExternalKafka } from './env';
 export { HarnessError, HARNESS_ERROR_CODES, type HarnessErrorCode } from './errors';

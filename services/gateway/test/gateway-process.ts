@@ -1,7 +1,7 @@
 /** Runs src/main.ts as a real child process (tsx), as a deployment would, against a test stack. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { waitFor } from '@stratum/testing';
+import { spawnTsProcess, waitFor } from '@stratum/testing';
 
 const main = join(__dirname, '..', 'src', 'main.ts');
 
@@ -19,30 +19,12 @@ export interface GatewayProcess {
 
 /** Starts the gateway with `env` and resolves once it listens and /readyz says ready. */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      KAFKA_CLIENT_ID: 'gateway-test',
-      SERVICE_NAME: 'gateway',
-      LOG_LEVEL: 'info',
-      GATEWAY_PORT: '0',
-      GATEWAY_HOST: '127.0.0.1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const url = () => /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1] ?? null;
+  const p = spawnTsProcess(main, { KAFKA_CLIENT_ID: 'gateway-test', SERVICE_NAME: 'gateway', LOG_LEVEL: 'info', GATEWAY_PORT: '0', GATEWAY_HOST: '127.0.0.1', ...env });
+  const { child, exit } = p;
+  const url = () => /"url":"(http:\/\/[^"]+)"/.exec(p.stdout())?.[1] ?? null;
   const gateway: GatewayProcess = {
-    child,
-    exit,
+    ...p,
     url: () => url() ?? '',
-    stdout: () => out,
-    stderr: () => err,
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exit;
@@ -50,11 +32,11 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   };
   try {
     await waitFor(() => url() !== null || child.exitCode !== null, { timeoutMs: 30_000, what: 'the gateway to listen' });
-    if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${err}${out}`);
+    if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${p.stderr()}${p.stdout()}`);
     await waitFor(async () => (await fetch(`${url()}/readyz`)).status === 200, { timeoutMs: 30_000, what: 'the gateway to be ready' });
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}\nstdout: ${out.slice(-2000)}\nstderr: ${err.slice(-2000)}`);
+    throw new Error(`${(e as Error).message}\nstdout: ${p.stdout().slice(-2000)}\nstderr: ${p.stderr().slice(-2000)}`);
   }
   return gateway;
 }
