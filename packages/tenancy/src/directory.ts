@@ -9,8 +9,8 @@
  *   known sources keep ingesting through a database blip (the gateway owns no state, and Kafka is
  *   what it must not lose); a key never seen before gets `tenancy_unavailable` (→ 503, not 401).
  */
-import { isConnectionError, type Db } from '@stratum/db';
-import { tenancyErrors } from './errors';
+import type { Db } from '@stratum/db';
+import { guarded, tenancyErrors } from './errors';
 import { hashWriteKey } from './keys';
 import { selectSources } from './rows';
 import type { SourceSettings, TenancyDirectory } from './settings';
@@ -70,13 +70,8 @@ class Cache {
 }
 
 async function guardedSelect(db: Db, where: Parameters<typeof selectSources>[1]): Promise<SourceSettings | null> {
-  try {
-    const [source] = await selectSources(db, where);
-    return source ?? null;
-  } catch (err) {
-    if (isConnectionError(err)) throw tenancyErrors.error('tenancy_unavailable', `cannot read tenancy: PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-    throw err;
-  }
+  const [source] = await guarded('read tenancy', () => selectSources(db, where));
+  return source ?? null;
 }
 
 export function createTenancyDirectory(db: Db, options: TenancyDirectoryOptions = {}): TenancyDirectory {

@@ -3,9 +3,9 @@
  * transaction; creating a tenant is idempotent by name (a unique index on lower(name) decides a
  * race between two concurrent creates). Keys are returned once, at creation, and stored hashed.
  */
-import { isConnectionError, type Db } from '@stratum/db';
+import type { Db } from '@stratum/db';
 import type { Knex } from 'knex';
-import { tenancyErrors } from './errors';
+import { guarded, tenancyErrors } from './errors';
 import { newId } from './ids';
 import { ADMIN_KEY_PREFIX, hashWriteKey, keyHint, newKey, WRITE_KEY_PREFIX } from './keys';
 import { limitColumns, selectSources } from './rows';
@@ -48,16 +48,6 @@ export interface RotatedKey {
   /** When the keys it replaced stop working (now, unless a grace period was asked for). */
   previousKeysExpireAt: string;
   previousKeys: number;
-}
-
-/** Runs `work`, turning connection failures into tenancy_unavailable. */
-async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (isConnectionError(err)) throw tenancyErrors.error('tenancy_unavailable', `cannot ${what}: PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-    throw err;
-  }
 }
 
 function sourceColumns(options: SourceOptions) {
