@@ -4,6 +4,7 @@
  *
  *   const definition = defineConfig({ ...kafkaFragment, ...observabilityFragment, ...stageFragment, MY_VAR: ... });
  */
+import { z } from 'zod';
 import type { ConfigShape } from './define';
 import { secret } from './schema-info';
 import { brokerList, durationMs, identifier, integer, oneOf, port, url } from './values';
@@ -38,6 +39,8 @@ export const stageFragment = {
   STAGE_SHUTDOWN_TIMEOUT_MS: durationMs({ min: 0 }).default(30_000),
   // How soon the group notices a dead instance and hands its partitions to the others.
   STAGE_SESSION_TIMEOUT_MS: durationMs({ min: 1 }).default(30_000),
+  // Tests only: crash points such as `stage.after-produce=3` (packages/stream/src/failpoints.ts). Empty in production.
+  STAGE_FAILPOINTS: z.string().trim().default('').describe('failpoints to arm, name=pass[,…] (tests only)'),
 } satisfies ConfigShape;
 
 /** PostgreSQL, for the services that have one. Secret because the URL usually holds the password. */

@@ -11,4 +11,6 @@ export type { RecordContext } from './record-context';
 export { startStage, type RunStageOptions, type RunningStage, type StageTopics } from './runner';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { createKafka, type KafkaConnection } from './kafka';
+export type { DeliveryGuarantee } from './delivery/output-delivery';
+export { FAILPOINTS, parseFailpoints, type Failpoints, type FailpointName } from './failpoints';
 export { runStageProcess, stageProcessFragment, type StageProcess, type StageProcessOptions } from './stage-process';

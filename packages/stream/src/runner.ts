@@ -1,22 +1,27 @@
 /**
- * Runs a stage on kafkajs. The guarantee (docs/stream.md): at-least-once. Per partition, a chunk
- * of records is decoded, run through the steps, its outputs are produced with acks=all (an
- * idempotent producer), and only then is its offset committed. A crash anywhere before the commit
- * replays the chunk: outputs written before the crash are written again, and every stage is
- * idempotent by messageId so the copies are absorbed downstream. Nothing is committed that was
- * not acknowledged first, so nothing is lost.
+ * Runs a stage on kafkajs. The guarantee (docs/stream.md) is the stage's `delivery`:
+ * - at-least-once (default): per partition, a chunk of records is decoded, run through the steps,
+ *   its outputs are produced with acks=all (an idempotent producer), and only then is its offset
+ *   committed. A crash anywhere before the commit replays the chunk: outputs written before the
+ *   crash are written again, and every stage is idempotent by messageId so the copies are
+ *   absorbed downstream. Nothing is committed that was not acknowledged first, so nothing is lost.
+ * - exactly-once: the outputs and the offset go in one Kafka transaction (delivery/), so a replay
+ *   leaves no visible copy.
  *
  * Retriable failures (broker or PostgreSQL down) pause the partition, seek back to the first
  * uncommitted record and resume after a jittered, growing backoff; a `retry` step result does
  * the same from that record. Unknown errors are fatal: `done` rejects and the process should
  * exit so its supervisor restarts it (never swallow).
  */
-import kafkajs, { type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
 import { classifyError, describeError } from '@stratum/errors';
 import type { Logger, StageMetrics } from '@stratum/observability';
 import { confluentRegistryClient, createReader, createSerde, type AvroSerde, type SchemaName } from '@stratum/schemas';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { processChunk, type ChunkResult, type InputRecord, type RecordOutcome, type StageSerdes } from './batch-processor';
+import { atLeastOnceDelivery, type OutputDelivery } from './delivery/output-delivery';
+import { transactionalDelivery } from './delivery/transactional-delivery';
+import { FAILPOINTS, NO_FAILPOINTS, type Failpoints } from './failpoints';
 import { createKafka, type KafkaConnection } from './kafka';
 import type { OutputSchemas, StageDefinition } from './stage';
 
@@ -45,6 +50,8 @@ export interface RunStageOptions<O extends OutputSchemas> {
   sessionTimeoutMs?: number;
   /** Called last on stop: close pools and clients the steps use. */
   onStop?: () => Promise<void>;
+  /** Crash points armed by tests (STRATUM_FAILPOINTS); none by default. */
+  failpoints?: Failpoints;
 }
 
 export interface RunningStage {
@@ -56,11 +63,18 @@ export interface RunningStage {
   stop(): Promise<void>;
 }
 
-/** Kafka answers these when the group moved on while a batch was in flight: abandon the batch, don't crash. */
-const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR']);
+/**
+ * Kafka answers these when the group moved on while a batch was in flight, or (exactly-once) when
+ * a newer owner of the partition fenced this instance's transactional id: abandon the batch, don't crash.
+ */
+const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
 
 function isRebalance(err: unknown): boolean {
-  return err instanceof KafkaJSError && REBALANCE_ERRORS.has((err as { type?: string }).type ?? '');
+  for (let e: unknown = err, depth = 0; e instanceof KafkaJSError && depth < 5; depth++) {
+    if (REBALANCE_ERRORS.has((e as { type?: string }).type ?? '')) return true;
+    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+  }
+  return false;
 }
 
 /** Starts the stage: serdes (registry), producer, consumer group; resolves when it is consuming. */
@@ -76,8 +90,16 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   const serdes = { input: await createReader(registry, stage.input, `${topics.input}-value`), outputs: outputSerdes } as unknown as StageSerdes<O>;
 
   const kafka: Kafka = createKafka(options.kafka, logger);
-  // Murmur2, as the Java client and the catalogue's key docs assume (and kafkajs 2's default, named to silence its warning).
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const failpoints = options.failpoints ?? NO_FAILPOINTS;
+  const delivery: OutputDelivery =
+    stage.delivery === 'exactly-once'
+      ? transactionalDelivery({ kafka, groupId: options.groupId, logger, failpoints })
+      : atLeastOnceDelivery(
+          // Murmur2, as the Java client and the catalogue's key docs assume (and kafkajs 2's default, named to silence its warning).
+          await connected(kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })),
+          commitThroughConsumer,
+          failpoints,
+        );
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -104,6 +126,7 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
     joined = true;
     metrics.countRebalance();
     const assigned = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
+    delivery.assigned(assigned);
     for (const [key, { topic, partition }] of lagSeries) {
       if (assigned.has(key)) continue;
       metrics.clearConsumerLag(topic, partition);
@@ -140,24 +163,12 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
     timers.add(timer);
   }
 
-  async function deliver(topic: string, partition: number, result: ChunkResult): Promise<void> {
-    if (result.records.length > 0) {
-      const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
-      for (const r of result.records) {
-        const target = topics.outputs[r.output]!;
-        const list = byTopic.get(target) ?? [];
-        list.push({ key: r.key, value: r.value });
-        byTopic.set(target, list);
-      }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([t, messages]) => ({ topic: t, messages })) });
-    }
-    if (result.commitOffset !== null) {
-      try {
-        await consumer.commitOffsets([{ topic, partition, offset: result.commitOffset }]);
-      } catch (err) {
-        metrics.countCommitFailure();
-        throw err;
-      }
+  async function commitThroughConsumer(topic: string, partition: number, offset: string): Promise<void> {
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset }]);
+    } catch (err) {
+      metrics.countCommitFailure();
+      throw err;
     }
   }
 
@@ -193,10 +204,19 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       let result: ChunkResult;
       try {
         result = await processChunk(stage, serdes, chunk);
+        await failpoints.hit(FAILPOINTS.afterSteps);
         // The partition may have been taken away while the steps ran: its next owner redoes this chunk.
         if (!isRunning() || isStale()) return;
         await heartbeat();
-        await deliver(topic, partition, result);
+        const delivered = await delivery.deliver(
+          { topic, partition, chunkStart: chunk[0]!.ctx.offset, records: result.records, commitOffset: result.commitOffset },
+          (output) => topics.outputs[output]!,
+        );
+        if (delivered.kind === 'superseded') {
+          consumer.seek({ topic, partition, offset: delivered.committedOffset });
+          return;
+        }
+        await failpoints.hit(FAILPOINTS.afterCommit);
       } catch (err) {
         if (isRebalance(err)) {
           log.warn({ error: describeError(err) }, 'rebalance while a chunk was in flight; abandoned it (its next owner replays it)');
@@ -241,17 +261,16 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       clearTimeout(timer);
       if (outcome === 'expired') logger.error({ deadlineMs: deadline }, 'shutdown deadline passed with a batch in flight; abandoning it (it will be replayed)');
       joined = false;
-      await producer.disconnect().catch((err: unknown) => logger.warn({ error: describeError(err) }, 'producer did not disconnect cleanly'));
+      await delivery.close().catch((err: unknown) => logger.warn({ error: describeError(err) }, 'producer did not disconnect cleanly'));
       await options.onStop?.();
     })();
     return stopping;
   }
 
-  await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topic: topics.input, fromBeginning: true });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1, eachBatch });
-  logger.info({ stage: stage.name, input: topics.input, outputs: topics.outputs, groupId: options.groupId }, 'stage started');
+  logger.info({ stage: stage.name, input: topics.input, outputs: topics.outputs, groupId: options.groupId, delivery: stage.delivery ?? 'at-least-once' }, 'stage started');
 
   return {
     done,
@@ -261,6 +280,11 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       finished?.();
     },
   };
+}
+
+async function connected<P extends { connect(): Promise<void> }>(client: P): Promise<P> {
+  await client.connect();
+  return client;
 }
 
 function headersOf(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> {

@@ -6,6 +6,7 @@
 import { kafkaFragment, observabilityFragment, schemaRegistryFragment, stageFragment, type ConfigOf } from '@stratum/config';
 import { createLogger, createMetricsRegistry, createStageMetrics, readinessFromChecks, startHealthServer, type ReadinessCheck, type Registry } from '@stratum/observability';
 import type { SchemaName } from '@stratum/schemas';
+import { parseFailpoints } from './failpoints';
 import { startStage, type StageTopics } from './runner';
 import type { OutputSchemas, StageDefinition } from './stage';
 
@@ -52,6 +53,7 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
     batchSize: config.STAGE_BATCH_SIZE,
     shutdownTimeoutMs: config.STAGE_SHUTDOWN_TIMEOUT_MS,
     sessionTimeoutMs: config.STAGE_SESSION_TIMEOUT_MS,
+    failpoints: parseFailpoints(config.STAGE_FAILPOINTS),
     ...(options.onStop ? { onStop: options.onStop } : {}),
   });
   const health = await startHealthServer({

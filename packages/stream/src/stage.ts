@@ -4,6 +4,7 @@
  * stage runs against test topics and real ones.
  */
 import type { SchemaName, SchemaTypes } from '@stratum/schemas';
+import type { DeliveryGuarantee } from './delivery/output-delivery';
 import type { Pipeline } from './pipeline';
 import type { RecordContext } from './record-context';
 
@@ -22,6 +23,12 @@ export interface StageDefinition<I extends SchemaName, O extends OutputSchemas, 
   /** The output that receives quarantined and undecodable records (its schema must be events.invalid). */
   quarantine?: { [K in keyof O & string]: O[K] extends 'events.invalid' ? K : never }[keyof O & string];
   pipeline: Pipeline<SchemaTypes[I], V>;
+  /**
+   * at-least-once (default): outputs acknowledged, then the offset committed; a crash can write a
+   * chunk's outputs twice. exactly-once: outputs and offset in one Kafka transaction; for stages
+   * whose output must hold each record once (dedup).
+   */
+  delivery?: DeliveryGuarantee;
   /** What a record that made it through the steps writes: zero or more records to named outputs. */
   emit(value: V, ctx: RecordContext): Emission<O>[];
 }

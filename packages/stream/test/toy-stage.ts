@@ -2,7 +2,7 @@
  * The toy stage the runtime's integration tests run as a real process (not shipped). It passes
  * events.raw records from TOY_INPUT to TOY_OUTPUT keyed by messageId; quarantines events named
  * "quarantine-me" to TOY_INVALID; sleeps TOY_DELAY_MS per record (to widen the windows the crash
- * tests kill it in); with TOY_CRASH=true it throws a TypeError on events named "crash-me"; and, when TOY_DEPENDENCY_URL is set, calls that URL once per chunk, as a
+ * tests kill it in); TOY_EXACTLY_ONCE=true runs it with transactional delivery; with TOY_CRASH=true it throws a TypeError on events named "crash-me"; and, when TOY_DEPENDENCY_URL is set, calls that URL once per chunk, as a
  * stage calls PostgreSQL: a refused connection or a 503 is a retriable failure.
  */
 import { booleanFlag, defineConfig, integer, identifier, loadConfig, processEnv, url, ConfigError } from '@stratum/config';
@@ -20,6 +20,7 @@ const definition = defineConfig({
   TOY_DELAY_MS: integer({ min: 0 }).default(0),
   TOY_DEPENDENCY_URL: url({ protocols: ['http'] }).optional(),
   TOY_CRASH: booleanFlag().default(false),
+  TOY_EXACTLY_ONCE: booleanFlag().default(false),
 });
 
 let config;
@@ -34,6 +35,7 @@ const { TOY_DELAY_MS: delayMs, TOY_DEPENDENCY_URL: dependency, TOY_CRASH: crash 
 
 const toy = defineStage({
   name: 'toy',
+  delivery: config.TOY_EXACTLY_ONCE ? 'exactly-once' : 'at-least-once',
   input: 'events.raw',
   outputs: { out: 'events.raw', invalid: 'events.invalid' },
   quarantine: 'invalid',

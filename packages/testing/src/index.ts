@@ -7,6 +7,7 @@ export { startTestStack, useTestStack, type TestStack, type TestStackOptions } f
 export { uniqueTopics, prefixedSpec, type UniqueTopics, type UniqueTopicsOptions } from './kafka/unique-topics';
 export { produceRecords, type ProduceRecordsOptions, type RecordToProduce } from './kafka/produce';
 export { collectRecords, type CollectRecordsOptions } from './kafka/collect';
+export { collectToEnd, type CollectToEndOptions } from './kafka/collect-to-end';
 export { describeRecords, type CollectedRecord } from './kafka/collected';
 export { testKafkaClient } from './kafka/client';
 export { DEFAULT_CONTAINER_IMAGES } from './kafka/testcontainers';
