@@ -22,6 +22,24 @@ export function milliseconds(value: string): number {
   return n;
 }
 
+const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+type DurationUnit = keyof typeof DURATION_UNITS;
+
+/** 90, 90s, 15m, 24h, 7d → seconds. */
+export function duration(value: string): number {
+  const match = /^(\d+)\s*(s|m|h|d)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`must be a duration such as 0, 90s, 15m, 24h or 7d, got "${value}"`);
+  return Number(match[1]) * DURATION_UNITS[(match[2] ?? 's').toLowerCase() as DurationUnit];
+}
+
+/** Seconds in the largest unit that divides them exactly, as `duration` reads it back: 604800 → 7d, 5400 → 90m. */
+export function formatDuration(seconds: number): string {
+  for (const unit of ['d', 'h', 'm'] as const) {
+    if (seconds > 0 && seconds % DURATION_UNITS[unit] === 0) return `${seconds / DURATION_UNITS[unit]}${unit}`;
+  }
+  return `${seconds}s`;
+}
+
 /** Kafka bootstrap servers: host:port[,host:port...]. */
 export function brokerList(value: string): string[] {
   const brokers = value

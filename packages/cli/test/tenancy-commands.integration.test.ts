@@ -24,7 +24,8 @@ test('db migrate applies the history once; --status lists it', async () => {
   expect(again.code).toBe(0);
   expect(json<{ appliedNow: string[]; pending: string[] }>(again.out)).toMatchObject({ appliedNow: [], pending: [] });
   const status = await runCli(['db', 'migrate', '--status'], env);
-  expect(status.out).toMatch(/1 applied, 0 pending/);
+  expect(status.out).toMatch(/^applied {2}\d{12}_dedup_window$/m);
+  expect(status.out).toMatch(/2 applied, 0 pending/);
 });
 
 test('tenant create prints {tenantId, sourceId, writeKey, adminKey}; the same name again creates nothing', async () => {
@@ -66,6 +67,64 @@ test('source create with limits and a tracking plan file, list, update; writekey
   expect(r.writeKey).not.toBe(s.writeKey);
   expect(r.previousKeys).toBe(1);
   expect(Date.parse(r.previousKeysExpireAt) - Date.now()).toBeGreaterThan(3500_000);
+});
+
+test('--dedup-window on create and update, tenant update, and both lists show what is set where', async () => {
+  const created = json<{ tenantId: string; sourceId: string }>((await runCli(['tenant', 'create', '--name', 'initech', '--dedup-window', '2h', '--json'], env)).out);
+  const web = json<{ sourceId: string }>((await runCli(['source', 'create', '--tenant', 'initech', '--name', 'web', '--json'], env)).out);
+
+  const tenantUpdate = await runCli(['tenant', 'update', '--tenant', created.tenantId, '--dedup-window', '7d', '--json'], env);
+  expect(tenantUpdate.code).toBe(0);
+  expect(json(tenantUpdate.out)).toEqual({ tenantId: created.tenantId, name: 'initech', piiPolicy: 'keep', dedupWindowSeconds: 604_800 });
+
+  const tenants = await runCli(['tenant', 'list'], env);
+  expect(tenants.out).toContain(`${created.tenantId}  initech  pii=keep  sources=2  dedupWindow=7d\n`);
+  expect(tenants.out).toMatch(/ acme .*dedupWindow=inherit\n/);
+
+  // The default source has its own 2h; web inherits the tenant's 7d.
+  const sources = await runCli(['source', 'list', '--tenant', 'initech'], env);
+  expect(sources.out).toMatch(new RegExp(`^${created.sourceId} {2}default .*, dedupWindow=2h$`, 'm'));
+  expect(sources.out).toMatch(new RegExp(`^${web.sourceId} {2}web .*, dedupWindow=inherit \\(tenant 7d\\)$`, 'm'));
+  const listed = json<Array<{ sourceName: string; dedupWindowSeconds: number | null; configuredDedupWindowSeconds: number | null }>>((await runCli(['source', 'list', '--tenant', 'initech', '--json'], env)).out);
+  expect(listed.map((s) => [s.sourceName, s.configuredDedupWindowSeconds, s.dedupWindowSeconds])).toEqual([
+    ['default', 7200, 7200],
+    ['web', null, 604_800],
+  ]);
+
+  const set = await runCli(['source', 'update', '--source', web.sourceId, '--dedup-window', '90m'], env);
+  expect(set.code).toBe(0);
+  expect(set.out).toContain('dedupWindow=90m');
+  const cleared = await runCli(['source', 'update', '--source', created.sourceId, '--dedup-window', 'default'], env);
+  expect(cleared.code).toBe(0);
+  expect(cleared.out).toContain('dedupWindow=inherit (tenant 7d)');
+
+  const tenantCleared = await runCli(['tenant', 'update', '--tenant', created.tenantId, '--dedup-window', 'default'], env);
+  expect(tenantCleared.code).toBe(0);
+  expect(tenantCleared.out).toMatch(/^dedupWindow {2}inherit$/m);
+  expect((await runCli(['source', 'list', '--tenant', 'initech'], env)).out).toMatch(new RegExp(`^${created.sourceId} .*, dedupWindow=inherit$`, 'm'));
+});
+
+test('--dedup-window refuses a bad value with exit 2 before touching the database; tenant update of an unknown tenant is 4', async () => {
+  for (const [args, shown] of [
+    [['tenant', 'update', '--tenant', 'ten_x', '--dedup-window', 'soon'], 'soon'],
+    [['tenant', 'update', '--tenant', 'ten_x', '--dedup-window', '30s'], '30s'],
+    [['source', 'create', '--tenant', 'acme', '--name', 'w', '--dedup-window', '91d'], '91d'],
+    [['tenant', 'create', '--name', 'never', '--dedup-window', '1.5h'], '1.5h'],
+  ] as const) {
+    const bad = await runCli([...args], env);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`option '--dedup-window <duration|default>' argument '${shown}' is invalid. must be a duration from 1m to 90d (e.g. 30m, 24h, 7d) or "default", got "${shown}"`);
+  }
+  const tenants = json<Array<{ name: string }>>((await runCli(['tenant', 'list', '--json'], env)).out);
+  expect(tenants.some((t) => t.name === 'never')).toBe(false);
+
+  const missingFlag = await runCli(['tenant', 'update', '--tenant', 'ten_x'], env);
+  expect(missingFlag.code).toBe(2);
+  expect(missingFlag.err).toMatch(/required option '--dedup-window <duration\|default>' not specified/);
+
+  const unknown = await runCli(['tenant', 'update', '--tenant', 'ten_doesnotexist0000', '--dedup-window', '1d', '--json'], env);
+  expect(unknown.code).toBe(4);
+  expect(json<{ error: { code: string; message: string } }>(unknown.out).error).toEqual({ code: 'not_found', message: 'no tenant with id "ten_doesnotexist0000"' });
 });
 
 test('errors: clear messages and exit codes 2 (invalid), 3 (unreachable), 4 (not found)', async () => {

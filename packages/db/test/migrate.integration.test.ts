@@ -63,3 +63,38 @@ test('a database migrated by a newer version (an unknown migration applied) is r
   expect(dbErrors.is(err, 'unknown_migration')).toBe(true);
   expect((err as Error).message).toMatch(/209912312359_from_the_future/);
 });
+
+describe('202611241000_dedup_window', () => {
+  const columns = async () => {
+    const rows: Array<{ table_name: string }> = await db('information_schema.columns').where({ table_schema: 'public', column_name: 'dedup_window_seconds' }).select('table_name');
+    return rows.map((r) => r.table_name).sort();
+  };
+
+  test('adds a nullable dedup_window_seconds to tenants and sources, checked to 60 s – 90 days', async () => {
+    await migrateToLatest(db);
+    expect(await columns()).toEqual(['sources', 'tenants']);
+    const insertTenant = (id: string, window: number | null) => db('tenants').insert({ id, name: id, dedup_window_seconds: window });
+    await insertTenant('t_null', null);
+    await insertTenant('t_min', 60);
+    await insertTenant('t_max', 7_776_000);
+    await expect(insertTenant('t_short', 59)).rejects.toThrow(/tenants_dedup_window_check/);
+    await expect(insertTenant('t_long', 7_776_001)).rejects.toThrow(/tenants_dedup_window_check/);
+    const source = (id: string, window: number | null) =>
+      db('sources').insert({ id, tenant_id: 't_null', name: id, max_event_bytes: 1, max_batch_bytes: 1, max_batch_events: 1, rate_limit_per_second: 0, rate_limit_burst: 0, dedup_window_seconds: window });
+    await source('s_null', null);
+    await source('s_day', 86_400);
+    await expect(source('s_zero', 0)).rejects.toThrow(/sources_dedup_window_check/);
+  });
+
+  test('down removes the columns and their checks, and only them', async () => {
+    const earlier = MIGRATIONS.slice(0, -1);
+    await migrateToLatest(db, earlier);
+    await migrateToLatest(db); // a batch of its own, so rollbackLast undoes only it
+    expect(await rollbackLast(db)).toEqual(['202611241000_dedup_window']);
+    expect(await columns()).toEqual([]);
+    const checks: Array<{ conname: string }> = await db('pg_constraint').where('conname', 'like', '%dedup_window%').select('conname');
+    expect(checks).toEqual([]);
+    expect(await db.schema.hasTable('tenants')).toBe(true);
+    expect(await migrateToLatest(db)).toEqual(['202611241000_dedup_window']);
+  });
+});

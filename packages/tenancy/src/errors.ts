@@ -3,7 +3,7 @@ import { defineErrorCodes } from '@stratum/errors';
 
 /** Errors of @stratum/tenancy. The CLI maps them to exit codes; the gateway to HTTP statuses. */
 export const tenancyErrors = defineErrorCodes({
-  invalid_input: { retriable: false, description: 'a name, limit, region, policy or tracking plan is not acceptable; the message says which and why' },
+  invalid_input: { retriable: false, description: 'a name, limit, region, policy, dedup window or tracking plan is not acceptable; the message says which and why' },
   not_found: { retriable: false, description: 'the tenant or source named does not exist' },
   tenancy_unavailable: { retriable: true, description: 'PostgreSQL could not be reached to read or write tenancy data' },
 });

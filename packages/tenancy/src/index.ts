@@ -10,6 +10,7 @@ export {
   provisionTenant,
   createSource,
   updateSource,
+  updateTenant,
   getSource,
   listSources,
   listTenants,
@@ -21,6 +22,8 @@ export {
   type SourceOptions,
   type CreatedSource,
   type RotatedKey,
+  type TenantSummary,
+  type TenantUpdate,
 } from './provisioning';
 export { createTenancyDirectory, type TenancyDirectoryOptions } from './directory';
 export { checkTrackingPlan } from './validate';

@@ -9,8 +9,8 @@ import { guarded, tenancyErrors } from './errors';
 import { newId } from './ids';
 import { ADMIN_KEY_PREFIX, hashWriteKey, keyHint, newKey, WRITE_KEY_PREFIX } from './keys';
 import { limitColumns, selectSources } from './rows';
-import { DEFAULT_LIMITS, EMPTY_TRACKING_PLAN, type PiiPolicy, type SourceLimits, type SourceSettings, type TrackingPlan } from './settings';
-import { checkLimits, checkName, checkPiiPolicy, checkRegion, checkTrackingPlan } from './validate';
+import { DEFAULT_LIMITS, EMPTY_TRACKING_PLAN, type PiiPolicy, type SourceDetails, type SourceLimits, type TrackingPlan } from './settings';
+import { checkDedupWindow, checkLimits, checkName, checkPiiPolicy, checkRegion, checkTrackingPlan } from './validate';
 
 export const DEFAULT_SOURCE_NAME = 'default';
 
@@ -19,11 +19,30 @@ export interface SourceOptions {
   trackingPlan?: TrackingPlan;
   defaultPhoneRegion?: string | null;
   enabled?: boolean;
+  /**
+   * The source's own dedup window in seconds (MIN_/MAX_DEDUP_WINDOW_SECONDS); null = inherit the
+   * tenant's. Absent: unchanged on update, inherit on create.
+   */
+  dedupWindowSeconds?: number | null;
 }
 
 export interface ProvisionTenantOptions extends SourceOptions {
   name: string;
   piiPolicy?: PiiPolicy;
+}
+
+/** A tenant as listTenants and updateTenant show it. */
+export interface TenantSummary {
+  tenantId: string;
+  name: string;
+  piiPolicy: PiiPolicy;
+  /** The tenant's dedup window in seconds, inherited by its sources that set none; null = the dedup service's default. */
+  dedupWindowSeconds: number | null;
+}
+
+export interface TenantUpdate {
+  /** Seconds within MIN_/MAX_DEDUP_WINDOW_SECONDS, or null to clear (the service default applies). */
+  dedupWindowSeconds: number | null;
 }
 
 export interface ProvisionedTenant {
@@ -58,6 +77,7 @@ function sourceColumns(options: SourceOptions) {
       ...limitColumns(limits),
       ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
       default_phone_region: checkRegion(options.defaultPhoneRegion ?? null),
+      dedup_window_seconds: checkDedupWindow(options.dedupWindowSeconds ?? null),
       tracking_plan_mode: (plan ?? EMPTY_TRACKING_PLAN).mode,
       default_schema_version: (plan ?? EMPTY_TRACKING_PLAN).defaultSchemaVersion,
     },
@@ -79,7 +99,11 @@ async function insertWriteKey(trx: Knex.Transaction, tenantId: string, sourceId:
   return writeKey;
 }
 
-/** Creates a tenant with a default source, a write key and an admin key; returns the existing ids when the name is taken. */
+/**
+ * Creates a tenant with a default source, a write key and an admin key; returns the existing ids
+ * when the name is taken. The source options (limits, plan, dedup window...) are the default
+ * source's; the tenant's own dedup window is set with updateTenant.
+ */
 export async function provisionTenant(db: Db, options: ProvisionTenantOptions): Promise<ProvisionedTenant> {
   const name = checkName('tenant', options.name);
   const piiPolicy = checkPiiPolicy(options.piiPolicy ?? 'keep');
@@ -120,15 +144,38 @@ export async function findTenant(db: Db, idOrName: string): Promise<{ tenantId: 
   return { tenantId: row.id, name: row.name, piiPolicy: row.pii_policy };
 }
 
-export async function listTenants(db: Db): Promise<Array<{ tenantId: string; name: string; piiPolicy: PiiPolicy; sources: number; createdAt: string }>> {
-  const rows = await guarded('list tenants', () =>
+interface TenantRow {
+  id: string;
+  name: string;
+  pii_policy: PiiPolicy;
+  dedup_window_seconds: number | null;
+}
+
+const tenantSummary = (r: TenantRow): TenantSummary => ({ tenantId: r.id, name: r.name, piiPolicy: r.pii_policy, dedupWindowSeconds: r.dedup_window_seconds });
+
+/** Every tenant with its configured settings (not what its sources end up with: listSources shows that). */
+export async function listTenants(db: Db): Promise<Array<TenantSummary & { sources: number; createdAt: string }>> {
+  const rows: Array<TenantRow & { sources: number; created_at: Date }> = await guarded('list tenants', () =>
     db('tenants as t')
       .leftJoin('sources as s', 's.tenant_id', 't.id')
       .groupBy('t.id')
       .orderBy('t.name')
-      .select('t.id', 't.name', 't.pii_policy', 't.created_at', db.raw('count(s.id)::int as sources')),
+      .select('t.id', 't.name', 't.pii_policy', 't.dedup_window_seconds', 't.created_at', db.raw('count(s.id)::int as sources')),
   );
-  return rows.map((r) => ({ tenantId: r.id, name: r.name, piiPolicy: r.pii_policy, sources: r.sources, createdAt: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({ ...tenantSummary(r), sources: r.sources, createdAt: new Date(r.created_at).toISOString() }));
+}
+
+/**
+ * Changes a tenant's settings: today its dedup window, the default of its sources that set none
+ * (null clears it). Takes the id, not a name: a write should not guess between look-alikes.
+ */
+export async function updateTenant(db: Db, tenantId: string, update: TenantUpdate): Promise<TenantSummary> {
+  const dedupWindowSeconds = checkDedupWindow(update.dedupWindowSeconds);
+  const [row] = await guarded('update the tenant', () =>
+    db('tenants').where({ id: tenantId }).update({ dedup_window_seconds: dedupWindowSeconds }, ['id', 'name', 'pii_policy', 'dedup_window_seconds']),
+  );
+  if (!row) throw tenancyErrors.error('not_found', `no tenant with id "${tenantId}"`);
+  return tenantSummary(row as TenantRow);
 }
 
 /** A new source of an existing tenant, with its first write key. Names are unique per tenant. */
@@ -148,11 +195,15 @@ export async function createSource(db: Db, options: SourceOptions & { tenant: st
   );
 }
 
-/** Changes a source's limits (merged over its current ones), region, enabled flag and/or tracking plan (replaced whole). */
-export async function updateSource(db: Db, sourceId: string, options: SourceOptions): Promise<SourceSettings> {
+/**
+ * Changes a source's limits (merged over its current ones), region, enabled flag, dedup window
+ * (null = inherit the tenant's again) and/or tracking plan (replaced whole).
+ */
+export async function updateSource(db: Db, sourceId: string, options: SourceOptions): Promise<SourceDetails> {
   const current = await getSource(db, sourceId);
   const limits = checkLimits({ ...current.limits, ...options.limits });
   const plan = options.trackingPlan === undefined ? undefined : checkTrackingPlan(options.trackingPlan);
+  const dedupWindow = options.dedupWindowSeconds === undefined ? {} : { dedup_window_seconds: checkDedupWindow(options.dedupWindowSeconds) };
   await guarded('update the source', () =>
     db.transaction(async (trx) => {
       await trx('sources')
@@ -161,6 +212,7 @@ export async function updateSource(db: Db, sourceId: string, options: SourceOpti
           ...limitColumns(limits),
           ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
           ...(options.defaultPhoneRegion === undefined ? {} : { default_phone_region: checkRegion(options.defaultPhoneRegion) }),
+          ...dedupWindow,
           ...(plan ? { tracking_plan_mode: plan.mode, default_schema_version: plan.defaultSchemaVersion } : {}),
           updated_at: trx.fn.now(),
         });
@@ -170,13 +222,14 @@ export async function updateSource(db: Db, sourceId: string, options: SourceOpti
   return getSource(db, sourceId);
 }
 
-export async function getSource(db: Db, sourceId: string): Promise<SourceSettings> {
+/** A source's settings (the effective dedup window) and its configured dedup window. */
+export async function getSource(db: Db, sourceId: string): Promise<SourceDetails> {
   const [source] = await guarded('read sources', () => selectSources(db, (q) => q.where('s.id', sourceId)));
   if (!source) throw tenancyErrors.error('not_found', `no source with id "${sourceId}"`);
   return source;
 }
 
-export async function listSources(db: Db, tenant: string): Promise<SourceSettings[]> {
+export async function listSources(db: Db, tenant: string): Promise<SourceDetails[]> {
   const { tenantId } = await findTenant(db, tenant);
   return guarded('list sources', () => selectSources(db, (q) => q.where('s.tenant_id', tenantId)));
 }

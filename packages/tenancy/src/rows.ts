@@ -1,8 +1,9 @@
 /** Mapping between the tenancy tables' rows and SourceSettings (one place for column names). */
 import type { Db } from '@stratum/db';
-import type { PiiPolicy, PlannedEvent, PlannedEventType, SourceLimits, SourceSettings, TrackingPlanMode } from './settings';
+import type { Knex } from 'knex';
+import type { PiiPolicy, PlannedEvent, PlannedEventType, SourceDetails, SourceLimits, SourceSettings, TrackingPlanMode } from './settings';
 
-/** sources joined with tenants, as selected by SOURCE_COLUMNS. */
+/** sources joined with tenants, as selected by sourceRowColumns(). */
 export interface SourceRow {
   tenant_id: string;
   tenant_name: string;
@@ -18,6 +19,10 @@ export interface SourceRow {
   default_phone_region: string | null;
   tracking_plan_mode: TrackingPlanMode;
   default_schema_version: string;
+  /** Effective: the source's window, else the tenant's (COALESCE in sourceRowColumns). */
+  dedup_window_seconds: number | null;
+  /** The source's own column, for operators. */
+  source_dedup_window_seconds: number | null;
 }
 
 export const SOURCE_COLUMNS = [
@@ -35,7 +40,16 @@ export const SOURCE_COLUMNS = [
   's.default_phone_region',
   's.tracking_plan_mode',
   's.default_schema_version',
+  's.dedup_window_seconds as source_dedup_window_seconds',
 ];
+
+/**
+ * The columns of a SourceRow. The effective dedup window is resolved in the query (source over
+ * tenant) so every reader, cached or not, gets the same answer from one place.
+ */
+export function sourceRowColumns(db: Db): Array<string | Knex.Raw> {
+  return [...SOURCE_COLUMNS, db.raw('COALESCE(s.dedup_window_seconds, t.dedup_window_seconds) AS dedup_window_seconds')];
+}
 
 interface PlanRow {
   source_id: string;
@@ -69,8 +83,8 @@ export async function loadPlans(db: Db, sourceIds: readonly string[]): Promise<M
   return byId;
 }
 
-export function settingsFromRow(row: SourceRow, plan: readonly PlannedEvent[]): SourceSettings {
-  return Object.freeze({
+export function settingsFromRow(row: SourceRow, plan: readonly PlannedEvent[]): SourceDetails {
+  const settings: SourceSettings = {
     tenantId: row.tenant_id,
     tenantName: row.tenant_name,
     sourceId: row.source_id,
@@ -86,12 +100,14 @@ export function settingsFromRow(row: SourceRow, plan: readonly PlannedEvent[]): 
     trackingPlan: Object.freeze({ mode: row.tracking_plan_mode, defaultSchemaVersion: row.default_schema_version, events: Object.freeze([...plan]) }),
     defaultPhoneRegion: row.default_phone_region,
     piiPolicy: row.pii_policy,
-  });
+    dedupWindowSeconds: row.dedup_window_seconds,
+  };
+  return Object.freeze({ ...settings, configuredDedupWindowSeconds: row.source_dedup_window_seconds });
 }
 
 /** Sources (with their tenant) matching `where`, with their plans. */
-export async function selectSources(db: Db, where: (q: ReturnType<Db>) => void): Promise<SourceSettings[]> {
-  const query = db('sources as s').join('tenants as t', 't.id', 's.tenant_id').select(SOURCE_COLUMNS).orderBy(['t.name', 's.name']);
+export async function selectSources(db: Db, where: (q: ReturnType<Db>) => void): Promise<SourceDetails[]> {
+  const query = db('sources as s').join('tenants as t', 't.id', 's.tenant_id').select(sourceRowColumns(db)).orderBy(['t.name', 's.name']);
   where(query);
   const rows: SourceRow[] = await query;
   const plans = await loadPlans(db, rows.map((r) => r.source_id));

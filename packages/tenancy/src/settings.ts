@@ -62,6 +62,13 @@ export interface TrackingPlan {
 
 export const EMPTY_TRACKING_PLAN: TrackingPlan = Object.freeze({ mode: 'allow', defaultSchemaVersion: '1.0.0', events: Object.freeze([]) });
 
+/**
+ * Bounds of a configured dedup window (seconds; the window in which dedup drops repeats of a
+ * (tenantId, messageId)): 1 minute to 90 days. The same bounds are CHECK constraints on the columns.
+ */
+export const MIN_DEDUP_WINDOW_SECONDS = 60;
+export const MAX_DEDUP_WINDOW_SECONDS = 90 * 86_400;
+
 /** `keep`: cleartext email/phone/IP stay in traits, properties and context; `drop`: removed after hashing (only hashes travel on). */
 export const PII_POLICIES = ['keep', 'drop'] as const;
 export type PiiPolicy = (typeof PII_POLICIES)[number];
@@ -79,6 +86,21 @@ export interface SourceSettings {
   readonly defaultPhoneRegion: string | null;
   /** The tenant's policy. */
   readonly piiPolicy: PiiPolicy;
+  /**
+   * The effective dedup window override, in seconds: the source's own, else its tenant's, else
+   * null, meaning the dedup service's default applies (a service setting, not stored here).
+   */
+  readonly dedupWindowSeconds: number | null;
+}
+
+/**
+ * A source as provisioning shows it to operators (getSource, listSources, updateSource): the
+ * settings services see, plus what is configured on the source itself, so "what is set where"
+ * stays visible. `dedupWindowSeconds` keeps its one meaning (effective) on every SourceSettings.
+ */
+export interface SourceDetails extends SourceSettings {
+  /** The source's own dedup window in seconds; null = it inherits its tenant's (listTenants shows that one). */
+  readonly configuredDedupWindowSeconds: number | null;
 }
 
 /** Look-ups the gateway and ingest use; implemented over PostgreSQL with a cache (createTenancyDirectory). */
@@ -98,6 +120,7 @@ export function sourceSettings(partial: Partial<SourceSettings> & Pick<SourceSet
     trackingPlan: EMPTY_TRACKING_PLAN,
     defaultPhoneRegion: null,
     piiPolicy: 'keep',
+    dedupWindowSeconds: null,
     ...partial,
     limits: Object.freeze({ ...DEFAULT_LIMITS, ...partial.limits }),
   });

@@ -1,10 +1,12 @@
 /**
- * Checks of what operators type (names, limits, regions, plans), before anything is written. Each
- * failure names the field, the value and the rule, as the CLI prints it.
+ * Checks of what operators type (names, limits, regions, dedup windows, plans), before anything
+ * is written. Each failure names the field, the value and the rule, as the CLI prints it.
  */
 import semver from 'semver';
 import { tenancyErrors } from './errors';
 import {
+  MAX_DEDUP_WINDOW_SECONDS,
+  MIN_DEDUP_WINDOW_SECONDS,
   MIN_LIMITS,
   PII_POLICIES,
   PLANNED_EVENT_TYPES,
@@ -56,6 +58,18 @@ export function checkLimits(limits: SourceLimits): SourceLimits {
     throw tenancyErrors.error('invalid_input', 'rateLimitBurst must be at least 1 when rateLimitPerSecond is set');
   }
   return limits;
+}
+
+/** A dedup window override: whole seconds within the bounds, or null (inherit). */
+export function checkDedupWindow(value: number | null): number | null {
+  if (value === null) return null;
+  if (!Number.isInteger(value) || value < MIN_DEDUP_WINDOW_SECONDS || value > MAX_DEDUP_WINDOW_SECONDS) {
+    throw tenancyErrors.error(
+      'invalid_input',
+      `dedupWindowSeconds must be a whole number of seconds from ${MIN_DEDUP_WINDOW_SECONDS} (1 minute) to ${MAX_DEDUP_WINDOW_SECONDS} (90 days), or null to inherit, got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 function checkPlannedEvent(event: PlannedEvent, index: number): PlannedEvent {

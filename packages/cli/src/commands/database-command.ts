@@ -13,7 +13,7 @@ export const DB_EXIT_HELP = `
 Exit codes:
   0  done
   1  failed (the message says why)
-  2  usage error or invalid input (a name, limit, region or plan refused); nothing changed
+  2  usage error or invalid input (a name, limit, region, dedup window or plan refused); nothing changed
   3  PostgreSQL unreachable; nothing changed
   4  the tenant or source named does not exist`;
 

@@ -1,13 +1,19 @@
 /** `stratum source create|list|update`: a tenant's sources, each with its own write keys, limits and tracking plan. */
 import { Command } from 'commander';
-import { createSource, listSources, updateSource, type SourceSettings } from '@stratum/tenancy';
+import { createSource, listSources, updateSource, type SourceDetails } from '@stratum/tenancy';
 import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
-import { addSourceFlags, sourceOptions, type SourceFlags } from './source-flags';
+import { addSourceFlags, describeDedupWindow, sourceOptions, type SourceFlags } from './source-flags';
 
-function describe(s: SourceSettings): string {
+/** What is set on the source; when it inherits a tenant's window, that one too (null effective = the service default). */
+function dedupWindow(s: SourceDetails): string {
+  const own = describeDedupWindow(s.configuredDedupWindowSeconds);
+  return s.configuredDedupWindowSeconds === null && s.dedupWindowSeconds !== null ? `${own} (tenant ${describeDedupWindow(s.dedupWindowSeconds)})` : own;
+}
+
+function describe(s: SourceDetails): string {
   const l = s.limits;
   const rate = l.rateLimitPerSecond === 0 ? 'unlimited' : `${l.rateLimitPerSecond}/s burst ${l.rateLimitBurst}`;
-  return `${s.sourceId}  ${s.sourceName}${s.enabled ? '' : ' (disabled)'}  event ≤${l.maxEventBytes} B, batch ≤${l.maxBatchBytes} B / ${l.maxBatchEvents} events, rate ${rate}, plan ${s.trackingPlan.mode} (${s.trackingPlan.events.length} events), phone region ${s.defaultPhoneRegion ?? '-'}\n`;
+  return `${s.sourceId}  ${s.sourceName}${s.enabled ? '' : ' (disabled)'}  event ≤${l.maxEventBytes} B, batch ≤${l.maxBatchBytes} B / ${l.maxBatchEvents} events, rate ${rate}, plan ${s.trackingPlan.mode} (${s.trackingPlan.events.length} events), phone region ${s.defaultPhoneRegion ?? '-'}, dedupWindow=${dedupWindow(s)}\n`;
 }
 
 export function sourceCommand(): Command {
@@ -30,7 +36,7 @@ export function sourceCommand(): Command {
       runWithDatabase('source list', flags, (db) => listSources(db, flags.tenant), (sources) => sources.map(describe).join('')),
     );
   const update = addSourceFlags(
-    databaseCommand('update', "change a source's limits, phone region, tracking plan (replaced whole) or state; services see it within their cache TTL")
+    databaseCommand('update', "change a source's limits, phone region, dedup window, tracking plan (replaced whole) or state; services see it within their cache TTL")
       .requiredOption('--source <id>', 'the source')
       .option('--disable', 'refuse its write keys (401) and quarantine its Kafka events')
       .option('--enable', 'accept events again'),

@@ -1,8 +1,8 @@
-/** `stratum tenant create|list`: provisioning (@stratum/tenancy). */
+/** `stratum tenant create|list|update`: provisioning (@stratum/tenancy). */
 import { Command } from 'commander';
-import { listTenants, provisionTenant, type PiiPolicy } from '@stratum/tenancy';
+import { listTenants, provisionTenant, updateTenant, type PiiPolicy } from '@stratum/tenancy';
 import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
-import { addSourceFlags, sourceOptions, type SourceFlags } from './source-flags';
+import { addSourceFlags, DEDUP_WINDOW_RANGE, dedupWindow, dedupWindowSeconds, describeDedupWindow, sourceOptions, type DedupWindowFlag, type SourceFlags } from './source-flags';
 
 interface CreateFlags extends DatabaseFlags, SourceFlags {
   name: string;
@@ -30,8 +30,23 @@ export function tenantCommand(): Command {
   );
   const list = databaseCommand('list', 'list tenants').action((flags: DatabaseFlags) =>
     runWithDatabase('tenant list', flags, (db) => listTenants(db), (tenants) =>
-      tenants.length === 0 ? 'no tenants\n' : tenants.map((t) => `${t.tenantId}  ${t.name}  pii=${t.piiPolicy}  sources=${t.sources}\n`).join(''),
+      tenants.length === 0
+        ? 'no tenants\n'
+        : tenants.map((t) => `${t.tenantId}  ${t.name}  pii=${t.piiPolicy}  sources=${t.sources}  dedupWindow=${describeDedupWindow(t.dedupWindowSeconds)}\n`).join(''),
     ),
   );
-  return new Command('tenant').description('tenants: create, list').addCommand(create).addCommand(list);
+  // Required, and the only setting today: an update that changes nothing would only hide a typo.
+  const update = databaseCommand('update', "change a tenant's settings; services see it within their cache TTL")
+    .requiredOption('--tenant <id>', 'the tenant id (ten_…)')
+    .requiredOption('--dedup-window <duration|default>', `the dedup window of its sources that set none (${DEDUP_WINDOW_RANGE}, e.g. 24h); default = the dedup service's`, dedupWindow)
+    .action((flags: DatabaseFlags & { tenant: string; dedupWindow: DedupWindowFlag }) =>
+      runWithDatabase('tenant update', flags, (db) => updateTenant(db, flags.tenant, { dedupWindowSeconds: dedupWindowSeconds(flags.dedupWindow) }), (t) =>
+        lines([
+          ['tenantId', t.tenantId],
+          ['name', t.name],
+          ['dedupWindow', describeDedupWindow(t.dedupWindowSeconds)],
+        ]),
+      ),
+    );
+  return new Command('tenant').description('tenants: create, list, update').addCommand(create).addCommand(list).addCommand(update);
 }

@@ -1,15 +1,8 @@
 /** `stratum writekey rotate`: a new write key for a source; the old ones stop working now or after --grace. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { rotateWriteKey } from '@stratum/tenancy';
+import { duration } from '../flags';
 import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
-
-/** 90, 90s, 15m, 24h, 7d → seconds. */
-function duration(value: string): number {
-  const match = /^(\d+)\s*(s|m|h|d)?$/i.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`must be a duration such as 0, 90s, 15m, 24h or 7d, got "${value}"`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
 
 export function writekeyCommand(): Command {
   const rotate = databaseCommand('rotate', 'issue a new write key for a source and expire the current ones')

@@ -5,6 +5,7 @@
  */
 import type { Migration } from './migration';
 import { tenancy } from './202611240900_tenancy';
+import { dedupWindow } from './202611241000_dedup_window';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow];
 export type { Migration } from './migration';
