@@ -26,4 +26,5 @@ export {
   type TenantUpdate,
 } from './provisioning';
 export { createTenancyDirectory, type TenancyDirectoryOptions } from './directory';
+export { longestDedupWindowSeconds } from './dedup-windows';
 export { checkTrackingPlan } from './validate';
