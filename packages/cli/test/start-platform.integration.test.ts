@@ -15,9 +15,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function up(ports: { gateway: number; postgres: number; ingest: number }): Promise<{ p: CliProcess; writeKey: string }> {
+async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number }): Promise<{ p: CliProcess; writeKey: string }> {
   const p = startCli(
-    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest)],
+    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup)],
     { DATABASE_URL: '' },
   );
   await until(() => /Ctrl-C stops everything/.test(p.out()) || p.child.exitCode !== null, 120_000, 'the banner');
@@ -31,24 +31,31 @@ async function stop(p: CliProcess): Promise<void> {
   expect(await p.exit).toBe(0);
 }
 
-it('runs gateway and ingest on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
-  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort() };
+async function metricReaches(url: string, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!pattern.test(await (await fetch(url)).text())) {
+    if (Date.now() > deadline) throw new Error(`${url} did not show ${pattern} within 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+it('runs gateway, ingest and dedup on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
+  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort() };
   const first = await up(ports);
   try {
     expect(first.p.out()).toMatch(new RegExp(`Gateway \\(Segment API\\)\\s+http://127.0.0.1:${ports.gateway}`));
-    const res = await fetch(`http://127.0.0.1:${ports.gateway}/v1/track`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${first.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'user-1', event: 'Order Completed', properties: { total: 42 } }),
-    });
-    expect(res.status).toBe(200);
-    const metrics = `http://127.0.0.1:${ports.ingest}/metrics`;
-    const validated = /stratum_stage_records_out_total\{stage="ingest",output="valid",outcome="ok",reason=""\} 1/;
-    const deadline = Date.now() + 30_000;
-    while (!validated.test(await (await fetch(metrics)).text())) {
-      if (Date.now() > deadline) throw new Error('ingest did not validate the event within 30 s');
-      await new Promise((r) => setTimeout(r, 250));
+    // The same event twice (an SDK retry): ingest validates both, dedup lets one through.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`http://127.0.0.1:${ports.gateway}/v1/track`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${first.writeKey}:`).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'user-1', event: 'Order Completed', properties: { total: 42 }, messageId: 'start-test-1' }),
+      });
+      expect(res.status).toBe(200);
     }
+    await metricReaches(`http://127.0.0.1:${ports.ingest}/metrics`, /stratum_stage_records_out_total\{stage="ingest",output="valid",outcome="ok",reason=""\} 2/);
+    await metricReaches(`http://127.0.0.1:${ports.dedup}/metrics`, /stratum_stage_records_out_total\{stage="dedup",output="",outcome="drop",reason="duplicate_in_(chunk|window)"\} 1/);
+    expect(await (await fetch(`http://127.0.0.1:${ports.dedup}/metrics`)).text()).toMatch(/stratum_stage_records_out_total\{stage="dedup",output="unique",outcome="ok",reason=""\} 1/);
   } finally {
     await stop(first.p);
   }

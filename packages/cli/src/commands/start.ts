@@ -2,7 +2,7 @@
  * `stratum start` (`pnpm start`): the embedded default, no external servers: the Kafka-compatible
  * broker, the schema registry on it, every catalogue topic created or checked, every topic's value
  * schema registered; PostgreSQL (embedded, or DATABASE_URL) migrated, with a demo tenant; and the
- * pipeline services that have landed (gateway, ingest) as child processes, restarted if they crash.
+ * pipeline services that have landed (gateway, ingest, dedup) as child processes, restarted if they crash.
  * Prints a banner with what runs where; Ctrl-C stops it all cleanly and the data stays under
  * --data-dir for the next run.
  */
@@ -25,6 +25,7 @@ interface StartOptions {
   postgresPort: number;
   gatewayPort: number;
   ingestMetricsPort: number;
+  dedupMetricsPort: number;
   databaseUrl?: string;
 }
 
@@ -51,6 +52,7 @@ export function startCommand(): Command {
     .option('--postgres-port <port>', 'port of the embedded PostgreSQL', port, 5433)
     .option('--gateway-port <port>', 'HTTP port of the gateway (the Segment-compatible API)', port, 8080)
     .option('--ingest-metrics-port <port>', "the ingest stage's /metrics /healthz /readyz port", port, 9465)
+    .option('--dedup-metrics-port <port>', "the dedup stage's /metrics /healthz /readyz port", port, 9466)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({ port: opts.port, dataDir: join(dataDir, 'kafka'), flush: 'always', logger: jsonLogger(opts.logLevel) });
@@ -84,6 +86,7 @@ export function startCommand(): Command {
           postgresPort: opts.postgresPort,
           gatewayPort: opts.gatewayPort,
           ingestMetricsPort: opts.ingestMetricsPort,
+          dedupMetricsPort: opts.dedupMetricsPort,
           ...(databaseUrl ? { databaseUrl } : {}),
           report: (line) => process.stderr.write(`stratum: ${line}\n`),
         });

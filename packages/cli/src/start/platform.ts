@@ -17,6 +17,7 @@ export interface PlatformOptions {
   postgresPort: number;
   gatewayPort: number;
   ingestMetricsPort: number;
+  dedupMetricsPort: number;
   databaseUrl?: string;
   report: (line: string) => void;
 }
@@ -66,6 +67,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       superviseService({ name, entry: serviceEntry(name), env: { ...common, KAFKA_CLIENT_ID: name, SERVICE_NAME: name, ...env } }, { logDir, cwd: repoRoot, readyLine: READY, report: options.report });
     services.push(
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
+      supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
       supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort) }),
     );
     await Promise.all(services.map((s) => s.started));
@@ -75,6 +77,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  PostgreSQL               ${redact(databaseUrl)}${postgres ? `   data ${postgres.dataDir}` : ''}`,
         `  Gateway (Segment API)    ${gateway}   ${gateway}/openapi.json`,
         `  Ingest stage             metrics http://127.0.0.1:${options.ingestMetricsPort}/metrics`,
+        `  Dedup stage              metrics http://127.0.0.1:${options.dedupMetricsPort}/metrics`,
         `  Service logs             ${logDir}`,
         `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}`,
       ],
@@ -82,6 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  curl -u ${demo.writeKey}: ${gateway}/v1/track -H 'content-type: application/json' \\`,
         `    -d '{"userId":"user-1","event":"Order Completed","properties":{"total":42}}'`,
         `  kcat -b ${options.brokers[0]} -C -t events.valid -o beginning -e -f '%k\\n'   # tenantId:messageId of each validated event`,
+        `  kcat -b ${options.brokers[0]} -C -t events.unique -X isolation.level=read_committed -o beginning -e -f '%k\\n'   # each event once, repeats dropped`,
       ],
       stop,
     };
