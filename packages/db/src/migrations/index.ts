@@ -7,6 +7,7 @@ import type { Migration } from './migration';
 import { tenancy } from './202611240900_tenancy';
 import { dedupWindow } from './202611241000_dedup_window';
 import { dedupClaims } from './202611241100_dedup_claims';
+import { identity } from './202611241200_identity';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity];
 export type { Migration } from './migration';

@@ -1,0 +1,27 @@
+/**
+ * One string per identifier, `type:namespace:valueHash`, used as the graph's node id, in edge rows
+ * and in the event archive. The namespace is URI-encoded so a `:` in it cannot shift the fields;
+ * types and hex hashes never contain one.
+ */
+import type { Identifier, IdentifierType } from '@stratum/schemas';
+
+export interface IdentifierRef {
+  readonly type: IdentifierType;
+  /** '' when the type has none. */
+  readonly namespace: string;
+  readonly valueHash: string;
+}
+
+export function identifierKey(id: { type: IdentifierType; namespace?: string | null; valueHash: string }): string {
+  return `${id.type}:${encodeURIComponent(id.namespace ?? '')}:${id.valueHash}`;
+}
+
+export function parseIdentifierKey(key: string): IdentifierRef {
+  const [type, namespace, valueHash] = key.split(':');
+  if (type === undefined || namespace === undefined || valueHash === undefined) throw new Error(`not an identifier key: ${JSON.stringify(key)}`);
+  return { type: type as IdentifierType, namespace: decodeURIComponent(namespace), valueHash };
+}
+
+export function refOf(id: Identifier): IdentifierRef {
+  return { type: id.type, namespace: id.namespace ?? '', valueHash: id.valueHash };
+}

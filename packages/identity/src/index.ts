@@ -1,0 +1,10 @@
+/**
+ * @stratum/identity: what identity resolution and the profile API share about the identity graph —
+ * identifier keys, connected components, survivorship rules, per-tenant identity settings, and
+ * tenant-scoped transactions under row-level security. See docs/identity.md.
+ */
+export { identifierKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
+export { UnionFind, connectedComponents } from './graph/union-find';
+export * from './survivorship/rules';
+export * from './settings';
+export { withTenant, APP_ROLE } from './tenant-scope';

@@ -1,0 +1,18 @@
+/**
+ * Every read and write of identity tables runs in a tenant-scoped transaction: as the non-owner
+ * role `stratum_app`, with `stratum.tenant_id` set for this transaction only. Row-level security
+ * then shows and accepts only that tenant's rows, whatever the query says: the second wall behind
+ * the code's own `WHERE tenant_id = ?` (docs/identity.md).
+ */
+import type { Db } from '@stratum/db';
+import type { Knex } from 'knex';
+
+export const APP_ROLE = 'stratum_app';
+
+export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx.raw(`SET LOCAL ROLE ${APP_ROLE}`);
+    await trx.raw("SELECT set_config('stratum.tenant_id', ?, true)", [tenantId]);
+    return work(trx);
+  });
+}
