@@ -54,14 +54,14 @@ it('emits what passes, drops and quarantines with reasons, and commits past all 
   ]);
   expect(result.commitOffset).toBe('14');
   expect(result.retry).toBeNull();
-  const out = await Promise.all(result.records.filter((r) => r.output === 'out').map((r) => serdes.outputs.out.decode(r.value)));
+  const out = await Promise.all(result.records.filter((r) => r.output === 'out').map((r) => serdes.outputs.out.decode(r.value!)));
   expect(out.map((e) => [e.messageId, e.event])).toEqual([
     ['m10', 'SIGNUP'],
     ['m13', 'LOGIN'],
   ]);
   const q = result.records.find((r) => r.output === 'invalid')!;
   expect(q.key).toBe(`${exampleRecords['events.raw'].tenantId}:${exampleRecords['events.raw'].sourceId}`);
-  expect(await serdes.outputs.invalid.decode(q.value)).toMatchObject({
+  expect(await serdes.outputs.invalid.decode(q.value!)).toMatchObject({
     messageId: 'm12',
     stage: 'toy',
     reasons: [{ code: 'bad_event', path: 'event', message: 'event "bad" is not allowed' }],
@@ -74,7 +74,7 @@ it('emits what passes, drops and quarantines with reasons, and commits past all 
 it('quarantineAll puts every reason, in order, into the quarantine record; the first labels the outcome', async () => {
   const result = await processChunk(toyStage, serdes, [input(30, 'worse')]);
   expect(result.outcomes).toEqual([{ offset: '30', outcome: 'quarantine', reason: 'bad_event', outputs: ['invalid'] }]);
-  expect((await serdes.outputs.invalid.decode(result.records[0]!.value)).reasons).toEqual([
+  expect((await serdes.outputs.invalid.decode(result.records[0]!.value!)).reasons).toEqual([
     { code: 'bad_event', path: 'event', message: 'event "worse" is not allowed' },
     { code: 'no_user', path: null, message: 'no userId' },
   ]);
@@ -95,7 +95,7 @@ it('quarantines undecodable records as "undecodable" with their bytes, and keeps
     ['quarantine', 'undecodable'],
     ['ok', ''],
   ]);
-  const q = await serdes.outputs.invalid.decode(result.records[0]!.value);
+  const q = await serdes.outputs.invalid.decode(result.records[0]!.value!);
   expect(q).toMatchObject({ tenantId: null, messageId: null, value: garbage, valueJson: null });
   expect(q.reasons[0]!.message).toMatch(/not_confluent_framed/);
   expect(result.records[0]!.key).toBe('_unknown');

@@ -18,7 +18,8 @@ export interface InputRecord {
 export interface OutputRecord {
   output: string;
   key: string;
-  value: Buffer;
+  /** null: a tombstone (compacted topics forget the key). */
+  value: Buffer | null;
 }
 
 /** How one input record ended, for metrics and logs. */
@@ -94,7 +95,7 @@ export async function processChunk<I extends SchemaName, O extends OutputSchemas
       }
       if (r.kind === 'ok') {
         const emissions = stage.emit(r.value, rec.ctx);
-        for (const e of emissions) out.records.push({ output: e.output, key: e.key, value: encode(e.output, e.value) });
+        for (const e of emissions) out.records.push({ output: e.output, key: e.key, value: e.value === null ? null : encode(e.output, e.value) });
         out.outcomes.push({ offset: rec.ctx.offset, outcome: 'ok', reason: '', outputs: emissions.map((e) => e.output) });
       } else if (r.kind === 'drop') {
         out.outcomes.push({ offset: rec.ctx.offset, outcome: 'drop', reason: r.reason, outputs: [] });

@@ -11,8 +11,8 @@ import type { RecordContext } from './record-context';
 /** Output name → the schema of what it carries. */
 export type OutputSchemas = Record<string, SchemaName>;
 
-/** One record for one named output. */
-export type Emission<O extends OutputSchemas> = { [K in keyof O & string]: { output: K; key: string; value: SchemaTypes[O[K]] } }[keyof O & string];
+/** One record for one named output; a null value is a tombstone (on a compacted topic, the key is forgotten). */
+export type Emission<O extends OutputSchemas> = { [K in keyof O & string]: { output: K; key: string; value: SchemaTypes[O[K]] | null } }[keyof O & string];
 
 export interface StageDefinition<I extends SchemaName, O extends OutputSchemas, V> {
   /** Service name: metrics label, consumer client id, logs. */

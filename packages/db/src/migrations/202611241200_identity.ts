@@ -117,6 +117,9 @@ export const identity: Migration = {
         first_ts   timestamptz NOT NULL,
         source_id  text,
         message_id text,
+        removed_ts timestamptz,
+        removed_message_id text,
+        stale      boolean     NOT NULL DEFAULT false,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant_id, profile_id, name)
       )`);

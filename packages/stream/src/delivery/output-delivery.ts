@@ -36,7 +36,7 @@ export interface OutputDelivery {
 
 /** Groups output records by target topic, in order, as sendBatch takes them. */
 export function topicMessagesOf(records: readonly OutputRecord[], outputTopicOf: (output: string) => string) {
-  const byTopic = new Map<string, Array<{ key: string; value: Buffer }>>();
+  const byTopic = new Map<string, Array<{ key: string; value: Buffer | null }>>();
   for (const r of records) {
     const target = outputTopicOf(r.output);
     const list = byTopic.get(target) ?? [];

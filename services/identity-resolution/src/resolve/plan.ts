@@ -96,7 +96,7 @@ export interface ResolutionPlan {
   readonly edges: ReadonlyArray<{ a: string; b: string; messageId: string; sourceId: string; rule: string }>;
   readonly audits: readonly PlannedAudit[];
   readonly reviews: ReadonlyArray<{ identifierKey: string; candidates: readonly string[]; messageId: string; reason: string }>;
-  /** Final trait state of every surviving profile whose traits changed (all its traits), and which names changed. */
+  /** Final trait state of every surviving profile the chunk touched (all its traits), and which names changed. */
   readonly traits: ReadonlyMap<string, { all: ReadonlyMap<string, StoredTrait>; changed: ReadonlySet<string> }>;
   /** Surviving profiles this chunk touched, with the event-time span it saw. */
   readonly touched: ReadonlyMap<string, { firstTs: number; lastTs: number }>;
@@ -157,7 +157,9 @@ export function planResolution(input: PlanInput): ResolutionPlan {
     for (const [name, t] of lt) {
       const current = st.get(name);
       const next = current ? mergeTraits(current, t, ruleFor(settings.survivorship, name), settings.survivorship.sourcePriority) : t;
-      if (next !== current) (st.set(name, next), changed.add(name));
+      if (next === current) continue;
+      st.set(name, next);
+      changed.add(name);
     }
     for (const name of changedTraits.get(loser) ?? []) changed.add(name);
     changedTraits.set(survivor, changed);
@@ -278,7 +280,9 @@ export function planResolution(input: PlanInput): ResolutionPlan {
       for (const [name, value] of Object.entries(event.traits)) {
         const current = state.get(name);
         const next = applyTraitUpdate(current, { value, eventTs: event.eventTs, sourceId: event.sourceId, messageId: event.messageId }, ruleFor(settings.survivorship, name), settings.survivorship.sourcePriority);
-        if (next !== current) (state.set(name, next), changed.add(name));
+        if (next === current) continue;
+        state.set(name, next);
+        changed.add(name);
       }
       changedTraits.set(target, changed);
     }
@@ -290,7 +294,7 @@ export function planResolution(input: PlanInput): ResolutionPlan {
   // Only profiles that exist in the database are merged there; one created and merged within the chunk is simply never written.
   const merged = new Map([...mergedInto.keys()].filter((p) => !newProfiles.has(p)).map((p) => [p, find(p)]));
   const traits = new Map<string, { all: ReadonlyMap<string, StoredTrait>; changed: ReadonlySet<string> }>();
-  for (const [p, changed] of changedTraits) if (changed.size > 0 && !mergedInto.has(p)) traits.set(p, { all: traitsOf(p), changed });
+  for (const p of touched.keys()) traits.set(p, { all: traitsOf(p), changed: changedTraits.get(p) ?? new Set() });
   return {
     newProfiles: new Map([...newProfiles].filter(([p]) => !mergedInto.has(p))),
     newIdentifiers: newIdentifiers.map((n) => ({ ...n, profileId: find(n.profileId) })),

@@ -1,0 +1,31 @@
+/** What identity resolution counts beyond the runtime's stage metrics. Labels are closed sets (docs/identity.md). */
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { ResolutionPlan } from './resolve/plan';
+
+export interface IdentityMetrics {
+  observeResolution(seconds: number, plan: ResolutionPlan): void;
+}
+
+export const IDENTITY_METRICS = {
+  resolution: { name: 'stratum_identity_resolution_duration_seconds', type: 'histogram', labels: [] as string[], help: "One tenant's share of a chunk: lock, plan, write, read back." },
+  profilesCreated: { name: 'stratum_identity_profiles_created_total', type: 'counter', labels: [] as string[], help: 'Profiles created.' },
+  decisions: { name: 'stratum_identity_decisions_total', type: 'counter', labels: ['action', 'reason'], help: 'Graph decisions: link, merge, review, reject (reason: blocked_value, limit_<type>, anomaly_guard).' },
+} as const;
+
+export function promIdentityMetrics(registry: Registry): IdentityMetrics {
+  const m = IDENTITY_METRICS;
+  const registers = [registry];
+  const duration = new Histogram({ name: m.resolution.name, help: m.resolution.help, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
+  const created = new Counter({ name: m.profilesCreated.name, help: m.profilesCreated.help, registers });
+  const decisions = new Counter({ name: m.decisions.name, help: m.decisions.help, labelNames: m.decisions.labels, registers });
+  for (const action of ['link', 'merge', 'review', 'reject']) decisions.inc({ action, reason: '' }, 0);
+  return {
+    observeResolution(seconds, plan) {
+      duration.observe(seconds);
+      created.inc(plan.newProfiles.size);
+      for (const a of plan.audits) decisions.inc({ action: a.action, reason: a.reason ?? '' });
+    },
+  };
+}
+
+export const NO_IDENTITY_METRICS: IdentityMetrics = { observeResolution: () => undefined };

@@ -1,0 +1,102 @@
+/**
+ * Resolves one tenant's events of a chunk in one tenant-scoped transaction: make sure the event
+ * archive has the months, lock, plan, write, read what the outputs need. A race on a new
+ * identifier (identity_race) redoes the transaction at once; other retriable failures (deadlock,
+ * PostgreSQL down) go up to the runtime, which retries the chunk with backoff.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '@stratum/db';
+import { withTenant, type IdentitySettings } from '@stratum/identity';
+import type { UniqueEvent } from '@stratum/schemas';
+import type { ArchivePartitions } from './archive-partitions';
+import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
+import { lookupKeys, planEventOf } from './plan-input';
+import { lockState, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow } from './store';
+
+export interface TenantResolution {
+  readonly plan: ResolutionPlan;
+  /** Surviving profiles the chunk touched, as written. */
+  readonly profiles: ReadonlyMap<string, ProfileRow>;
+  readonly identifiers: ReadonlyMap<string, ProfileIdentifierRow[]>;
+  readonly consents: ReadonlyMap<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>>;
+  /** Audit ids, in plan.audits order. */
+  readonly auditIds: readonly string[];
+}
+
+export interface Resolver {
+  resolve(tenantId: string, events: readonly UniqueEvent[]): Promise<TenantResolution>;
+}
+
+export interface ResolverDependencies {
+  db: Db;
+  settingsFor(tenantId: string): Promise<IdentitySettings>;
+  partitions: ArchivePartitions;
+  newProfileId(): string;
+  /** Attempts after identity_race before it goes to the runtime as retriable. Default 5. */
+  raceAttempts?: number;
+}
+
+/** A UUID-shaped id that the same decision always gets, so a replayed chunk writes no second audit row. */
+export function stableId(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const auditIdOf = (tenantId: string, a: PlannedAudit) => stableId(tenantId, a.messageId, a.action, String(a.seq));
+
+function archived(event: UniqueEvent, profileId: string, identifierKeys: string[]): ArchivedEvent {
+  const parse = (s: string) => JSON.parse(s) as Record<string, unknown>;
+  return {
+    messageId: event.messageId,
+    eventTs: event.timestamp,
+    receivedAt: event.receivedAt,
+    profileId,
+    type: event.type,
+    eventName: event.event ?? event.name,
+    sourceId: event.sourceId,
+    identifierKeys,
+    payload: {
+      channel: event.channel,
+      userId: event.userId,
+      anonymousId: event.anonymousId,
+      previousId: event.previousId,
+      groupId: event.groupId,
+      event: event.event,
+      name: event.name,
+      properties: parse(event.properties),
+      traits: parse(event.traits),
+      context: parse(event.context),
+      originalTimestamp: event.originalTimestamp,
+      sentAt: event.sentAt,
+      requestId: event.requestId,
+      schemaVersion: event.schemaVersion,
+    },
+  };
+}
+
+export function createResolver(deps: ResolverDependencies): Resolver {
+  const attempts = deps.raceAttempts ?? 5;
+  return {
+    async resolve(tenantId, events) {
+      const planEvents = events.map(planEventOf);
+      await deps.partitions.ensure(events.map((e) => e.timestamp));
+      const settings = await deps.settingsFor(tenantId);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await withTenant(deps.db, tenantId, async (trx) => {
+            const state = await lockState(trx, tenantId, lookupKeys(planEvents), settings);
+            const plan = planResolution({ events: planEvents, ...state, settings, newProfileId: deps.newProfileId });
+            const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
+            const auditIds = plan.audits.map((a) => auditIdOf(tenantId, a));
+            const profiles = await writePlan(trx, tenantId, plan, archive, (a) => auditIdOf(tenantId, a), (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
+            const { identifiers, consents } = await readProfileExtras(trx, tenantId, [...profiles.keys()]);
+            return { plan, profiles, identifiers, consents, auditIds };
+          });
+        } catch (err) {
+          if (storeErrors.is(err, 'identity_race') && attempt < attempts) continue;
+          throw err;
+        }
+      }
+    },
+  };
+}

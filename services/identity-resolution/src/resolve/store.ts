@@ -1,0 +1,311 @@
+/**
+ * The SQL of one tenant's chunk, inside its tenant-scoped transaction (withTenant): lock what the
+ * chunk touches, hand the state to the planner, write the plan back. Every statement covers the
+ * whole chunk (json_to_recordset), never one row per statement.
+ *
+ * Concurrency: the chunk's existing identifier rows are locked first, in key order, then their
+ * profiles, in id order — two chunks touching the same identifiers queue on them instead of
+ * deciding on the same state. A new identifier cannot be locked before it exists: when two chunks
+ * both create it, the second insert waits for the first transaction and then finds the row, and
+ * the whole transaction is redone (IdentityRace) so it attaches to the profile the first created.
+ * Merges re-point identifiers this chunk did not lock; a chunk holding one of them can deadlock
+ * with the merger, and PostgreSQL aborts one of the two (40P01), which the runtime retries.
+ */
+import type { Knex } from 'knex';
+import { defineErrorCodes } from '@stratum/errors';
+import { goldenTraits, parseIdentifierKey, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
+import type { IdentifierType } from '@stratum/schemas';
+import type { KnownProfile, ResolutionPlan } from './plan';
+
+export const storeErrors = defineErrorCodes({
+  identity_race: { retriable: true, description: 'another transaction created an identifier this chunk was creating; the chunk is resolved again' },
+  identity_inconsistent: { retriable: true, description: 'a locked identifier pointed to a merged profile (a concurrent merge); the chunk is resolved again' },
+});
+
+export interface LockedState {
+  known: Map<string, string>;
+  profiles: Map<string, KnownProfile>;
+  traits: Map<string, Map<string, StoredTrait>>;
+}
+
+const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+const ts = (field: string) => `to_timestamp(${field} / 1000.0)`;
+const json = (rows: unknown[]) => JSON.stringify(rows);
+
+export async function lockState(trx: Knex.Transaction, tenantId: string, keys: readonly string[], settings: IdentitySettings): Promise<LockedState> {
+  const refs = keys.map(parseIdentifierKey).map((r) => ({ type: r.type, namespace: r.namespace, value_hash: r.valueHash }));
+  const { rows: found } = await trx.raw<{ rows: Array<{ type: string; namespace: string; value_hash: string; profile_id: string }> }>(
+    `SELECT i.type, i.namespace, i.value_hash, i.profile_id
+     FROM identifiers i JOIN json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
+       ON i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash
+     WHERE i.tenant_id = ?
+     ORDER BY i.type, i.namespace, i.value_hash
+     FOR UPDATE OF i`,
+    [json(refs), tenantId],
+  );
+  const known = new Map(found.map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
+  const profileIds = [...new Set(known.values())].sort();
+  const profiles = new Map<string, KnownProfile>();
+  const traits = new Map<string, Map<string, StoredTrait>>();
+  if (profileIds.length === 0) return { known, profiles, traits };
+
+  const { rows: profileRows } = await trx.raw<{ rows: Array<{ id: string; status: string; first_seen_ms: string }> }>(
+    `SELECT id, status, ${ms('first_seen_at')} AS first_seen_ms FROM profiles WHERE tenant_id = ? AND id = ANY(?) ORDER BY id FOR UPDATE`,
+    [tenantId, [...profileIds]],
+  );
+  if (profileRows.some((p) => p.status !== 'active')) throw storeErrors.error('identity_inconsistent', 'a locked identifier points to a merged profile');
+  const window = settings.limitWindowSeconds;
+  const { rows: countRows } = await trx.raw<{ rows: Array<{ profile_id: string; type: IdentifierType; n: number }> }>(
+    `SELECT profile_id, type, count(*)::int AS n FROM identifiers
+     WHERE tenant_id = ? AND profile_id = ANY(?) ${window === null ? '' : 'AND first_seen_at > now() - make_interval(secs => ?)'}
+     GROUP BY profile_id, type`,
+    window === null ? [tenantId, profileIds] : [tenantId, profileIds, window],
+  );
+  const counts = new Map<string, Partial<Record<IdentifierType, number>>>();
+  for (const r of countRows) counts.set(r.profile_id, { ...counts.get(r.profile_id), [r.type]: r.n });
+  for (const p of profileRows) profiles.set(p.id, { firstSeenAt: Number(p.first_seen_ms), counts: counts.get(p.id) ?? {} });
+
+  const { rows: traitRows } = await trx.raw<{
+    rows: Array<{ profile_id: string; name: string; value: JsonValue | null; event_ms: string; first_ms: string; removed_ms: string | null; removed_message_id: string | null; source_id: string | null; message_id: string | null; stale: boolean }>;
+  }>(
+    `SELECT profile_id, name, value, ${ms('event_ts')} AS event_ms, ${ms('first_ts')} AS first_ms, ${ms('removed_ts')} AS removed_ms,
+            removed_message_id, source_id, message_id, stale
+     FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)`,
+    [tenantId, [...profileIds]],
+  );
+  for (const r of traitRows) {
+    const m = traits.get(r.profile_id) ?? new Map<string, StoredTrait>();
+    m.set(r.name, {
+      value: r.value,
+      eventTs: Number(r.event_ms),
+      firstTs: Number(r.first_ms),
+      removed: r.removed_ms === null ? null : { ts: Number(r.removed_ms), messageId: r.removed_message_id },
+      sourceId: r.source_id,
+      messageId: r.message_id,
+      ...(r.stale ? { stale: true } : {}),
+    });
+    traits.set(r.profile_id, m);
+  }
+  return { known, profiles, traits };
+}
+
+/** What the archive keeps of an event (its content never changes; profile_id follows merges). */
+export interface ArchivedEvent {
+  messageId: string;
+  eventTs: number;
+  receivedAt: number;
+  profileId: string;
+  type: string;
+  eventName: string | null;
+  sourceId: string;
+  identifierKeys: readonly string[];
+  payload: Record<string, unknown>;
+}
+
+export interface ProfileRow {
+  id: string;
+  version: number;
+  doNotContact: boolean;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  traits: Record<string, JsonValue>;
+}
+
+export async function writePlan(
+  trx: Knex.Transaction,
+  tenantId: string,
+  plan: ResolutionPlan,
+  archive: readonly ArchivedEvent[],
+  auditId: (a: ResolutionPlan['audits'][number]) => string,
+  reviewId: (r: ResolutionPlan['reviews'][number]) => string,
+): Promise<Map<string, ProfileRow>> {
+  if (plan.newProfiles.size > 0) {
+    await trx.raw(
+      `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at)
+       SELECT ?, p.id, ${ts('p.first_ms')}, ${ts('p.first_ms')} FROM json_to_recordset(?::json) AS p(id text, first_ms bigint)`,
+      [tenantId, json([...plan.newProfiles].map(([id, p]) => ({ id, first_ms: p.firstSeenAt })))],
+    );
+  }
+  if (plan.newIdentifiers.length > 0) {
+    const rows = plan.newIdentifiers.map((i) => ({ type: i.ref.type, namespace: i.ref.namespace, value_hash: i.ref.valueHash, value: i.value, profile_id: i.profileId, first_ms: i.firstSeenAt }));
+    const { rowCount } = await trx.raw<{ rowCount: number }>(
+      `INSERT INTO identifiers (tenant_id, type, namespace, value_hash, value, profile_id, first_seen_at)
+       SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, ${ts('x.first_ms')}
+       FROM json_to_recordset(?::json) AS x(type text, namespace text, value_hash text, value text, profile_id text, first_ms bigint)
+       ON CONFLICT DO NOTHING`,
+      [tenantId, json(rows)],
+    );
+    if (rowCount !== rows.length) throw storeErrors.error('identity_race', `${rows.length - rowCount} of ${rows.length} new identifiers were created concurrently`);
+  }
+  if (plan.merged.size > 0) {
+    const pairs = json([...plan.merged].map(([loser, survivor]) => ({ loser, survivor })));
+    const m = 'json_to_recordset(?::json) AS m(loser text, survivor text)';
+    await trx.raw(`UPDATE identifiers t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
+    await trx.raw(`UPDATE profile_events t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
+    await trx.raw(`UPDATE consents t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
+    // merged_into always names the final survivor, also for profiles merged into a loser before.
+    await trx.raw(`UPDATE profiles t SET merged_into = m.survivor, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.merged_into = m.loser`, [pairs, tenantId]);
+    await trx.raw(`UPDATE profiles t SET status = 'merged', merged_into = m.survivor, version = t.version + 1, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.id = m.loser`, [
+      pairs,
+      tenantId,
+    ]);
+    await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)', [tenantId, [...plan.merged.keys()]]);
+  }
+  if (plan.edges.length > 0) {
+    await trx.raw(
+      `INSERT INTO identity_edges (tenant_id, a_key, b_key, message_id, source_id, rule)
+       SELECT ?, e.a, e.b, e.message_id, e.source_id, e.rule FROM json_to_recordset(?::json) AS e(a text, b text, message_id text, source_id text, rule text)
+       ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING`,
+      [tenantId, json(plan.edges.map((e) => ({ a: e.a, b: e.b, message_id: e.messageId, source_id: e.sourceId, rule: e.rule })))],
+    );
+  }
+  const traitRows = [...plan.traits].flatMap(([profileId, { all, changed }]) =>
+    [...changed].map((name) => {
+      const t = all.get(name)!;
+      return {
+        profile_id: profileId,
+        name,
+        value: t.value,
+        event_ms: t.eventTs,
+        first_ms: t.firstTs,
+        source_id: t.sourceId,
+        message_id: t.messageId,
+        removed_ms: t.removed?.ts ?? null,
+        removed_message_id: t.removed?.messageId ?? null,
+        stale: t.stale === true,
+      };
+    }),
+  );
+  if (traitRows.length > 0) {
+    await trx.raw(
+      `INSERT INTO profile_traits (tenant_id, profile_id, name, value, event_ts, first_ts, source_id, message_id, removed_ts, removed_message_id, stale)
+       SELECT ?, t.profile_id, t.name, t.value, ${ts('t.event_ms')}, ${ts('t.first_ms')}, t.source_id, t.message_id,
+              CASE WHEN t.removed_ms IS NULL THEN NULL ELSE ${ts('t.removed_ms')} END, t.removed_message_id, t.stale
+       FROM json_to_recordset(?::json) AS t(profile_id text, name text, value jsonb, event_ms bigint, first_ms bigint, source_id text, message_id text, removed_ms bigint, removed_message_id text, stale boolean)
+       ON CONFLICT (tenant_id, profile_id, name) DO UPDATE SET value = excluded.value, event_ts = excluded.event_ts, first_ts = excluded.first_ts,
+         source_id = excluded.source_id, message_id = excluded.message_id, removed_ts = excluded.removed_ts,
+         removed_message_id = excluded.removed_message_id, stale = excluded.stale, updated_at = now()`,
+      [tenantId, json(traitRows)],
+    );
+  }
+  // Touched profiles: golden traits where they changed, seen-at span, version.
+  const updates = [...plan.touched].map(([id, span]) => {
+    const t = plan.traits.get(id);
+    return { id, traits: t && t.changed.size > 0 ? goldenTraits(t.all) : null, first_ms: span.firstTs, last_ms: span.lastTs };
+  });
+  const { rows: updated } = await trx.raw<{ rows: Array<{ id: string; version: string; do_not_contact: boolean; first_ms: string; last_ms: string; traits: Record<string, JsonValue> }> }>(
+    `UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${ts('x.first_ms')}),
+       last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + 1, updated_at = now()
+     FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint)
+     WHERE p.tenant_id = ? AND p.id = x.id
+     RETURNING p.id, p.version, p.do_not_contact, ${ms('p.first_seen_at')} AS first_ms, ${ms('p.last_seen_at')} AS last_ms, p.traits`,
+    [json(updates), tenantId],
+  );
+  if (archive.length > 0) {
+    await trx.raw(
+      `INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
+       SELECT ?, e.message_id, ${ts('e.event_ms')}, e.profile_id, ${ts('e.received_ms')}, e.type, e.event_name, e.source_id, e.identifier_keys, e.payload
+       FROM json_to_recordset(?::json) AS e(message_id text, event_ms bigint, profile_id text, received_ms bigint, type text, event_name text, source_id text, identifier_keys text[], payload jsonb)
+       ON CONFLICT DO NOTHING`,
+      [
+        tenantId,
+        json(
+          archive.map((e) => ({
+            message_id: e.messageId,
+            event_ms: e.eventTs,
+            profile_id: e.profileId,
+            received_ms: e.receivedAt,
+            type: e.type,
+            event_name: e.eventName,
+            source_id: e.sourceId,
+            identifier_keys: e.identifierKeys,
+            payload: e.payload,
+          })),
+        ),
+      ],
+    );
+  }
+  if (plan.audits.length > 0) {
+    await trx.raw(
+      `INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason)
+       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${ts('a.event_ms')}, a.rule, a.reason
+       FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text)
+       ON CONFLICT DO NOTHING`,
+      [
+        tenantId,
+        json(
+          plan.audits.map((a) => ({
+            id: auditId(a),
+            action: a.action,
+            profile_id: a.profileId,
+            other_profile_ids: a.otherProfileIds,
+            identifiers: a.identifiers.map((i) => i.key),
+            message_id: a.messageId,
+            source_id: a.sourceId,
+            event_ms: a.eventTs,
+            rule: a.rule,
+            reason: a.reason,
+          })),
+        ),
+      ],
+    );
+  }
+  if (plan.reviews.length > 0) {
+    await trx.raw(
+      `INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason)
+       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text)
+       ON CONFLICT DO NOTHING`,
+      [tenantId, json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason })))],
+    );
+  }
+  return new Map(
+    updated.map((r) => [
+      r.id,
+      { id: r.id, version: Number(r.version), doNotContact: r.do_not_contact, firstSeenAt: Number(r.first_ms), lastSeenAt: Number(r.last_ms), traits: r.traits },
+    ]),
+  );
+}
+
+export interface ProfileIdentifierRow {
+  type: IdentifierType;
+  namespace: string;
+  valueHash: string;
+  value: string | null;
+  firstSeenAt: number;
+}
+
+/** The profiles' identifiers (the 50 newest per profile) and current consents, for the outputs. */
+export async function readProfileExtras(
+  trx: Knex.Transaction,
+  tenantId: string,
+  profileIds: readonly string[],
+): Promise<{ identifiers: Map<string, ProfileIdentifierRow[]>; consents: Map<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>> }> {
+  const identifiers = new Map<string, ProfileIdentifierRow[]>();
+  const consents = new Map<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>>();
+  if (profileIds.length === 0) return { identifiers, consents };
+  const { rows } = await trx.raw<{ rows: Array<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: string }> }>(
+    `SELECT profile_id, type, namespace, value_hash, value, first_ms FROM (
+       SELECT profile_id, type, namespace, value_hash, value, ${ms('first_seen_at')} AS first_ms,
+              row_number() OVER (PARTITION BY profile_id ORDER BY first_seen_at DESC, type, value_hash) AS n
+       FROM identifiers WHERE tenant_id = ? AND profile_id = ANY(?)) x
+     WHERE n <= 50 ORDER BY profile_id, first_ms, type, value_hash`,
+    [tenantId, [...profileIds]],
+  );
+  for (const r of rows) {
+    const list = identifiers.get(r.profile_id) ?? [];
+    list.push({ type: r.type, namespace: r.namespace, valueHash: r.value_hash, value: r.value, firstSeenAt: Number(r.first_ms) });
+    identifiers.set(r.profile_id, list);
+  }
+  const { rows: consentRows } = await trx.raw<{ rows: Array<{ profile_id: string; purpose: string; status: string; effective_ms: string }> }>(
+    `SELECT DISTINCT ON (profile_id, purpose) profile_id, purpose, status, ${ms('effective_at')} AS effective_ms
+     FROM consents WHERE tenant_id = ? AND profile_id = ANY(?)
+     ORDER BY profile_id, purpose, effective_at DESC, recorded_at DESC`,
+    [tenantId, [...profileIds]],
+  );
+  for (const r of consentRows) {
+    const list = consents.get(r.profile_id) ?? [];
+    list.push({ purpose: r.purpose, granted: r.status === 'granted', updatedAt: Number(r.effective_ms) });
+    consents.set(r.profile_id, list);
+  }
+  return { identifiers, consents };
+}
