@@ -8,3 +8,4 @@ export { UnionFind, connectedComponents } from './graph/union-find';
 export * from './survivorship/rules';
 export * from './settings';
 export { withTenant, APP_ROLE } from './tenant-scope';
+export { newProfileId } from './profile-ids';

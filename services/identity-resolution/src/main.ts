@@ -11,7 +11,7 @@ import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
 import { promIdentityMetrics } from './metrics';
 import { identityResolutionStage } from './pipeline';
-import { newProfileId } from './profile-ids';
+import { newProfileId } from '@stratum/identity';
 import { archivePartitions } from './resolve/archive-partitions';
 import { createResolver } from './resolve/resolver';
 

@@ -6,10 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { identitySettings, withTenant } from '@stratum/identity';
+import { identitySettings, newProfileId, withTenant } from '@stratum/identity';
 import { exampleRecords, type Identifier, type UniqueEvent } from '@stratum/schemas';
 import { useTestPostgres, type TestDatabase } from '@stratum/testing';
-import { newProfileId } from '../src/profile-ids';
 import { archivePartitions } from '../src/resolve/archive-partitions';
 import { createResolver, type Resolver } from '../src/resolve/resolver';
 import { identitySettingsCache } from '../src/identity-settings-cache';

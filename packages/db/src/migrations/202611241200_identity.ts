@@ -61,6 +61,8 @@ export const identity: Migration = {
         value_hash    text        NOT NULL,
         value         text,
         profile_id    text        NOT NULL,
+        -- The profile it was first attached to, never changed: an unmerge gives a split-off part its old id back.
+        origin_profile_id text    NOT NULL,
         first_seen_at timestamptz NOT NULL,
         PRIMARY KEY (tenant_id, type, namespace, value_hash),
         FOREIGN KEY (tenant_id, profile_id) REFERENCES profiles (tenant_id, id)

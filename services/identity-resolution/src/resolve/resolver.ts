@@ -1,8 +1,9 @@
 /**
  * Resolves one tenant's events of a chunk in one tenant-scoped transaction: make sure the event
  * archive has the months, lock, plan, write, read what the outputs need. A race on a new
- * identifier (identity_race) redoes the transaction at once; other retriable failures (deadlock,
- * PostgreSQL down) go up to the runtime, which retries the chunk with backoff.
+ * identifier (identity_race) or a deadlock PostgreSQL broke (a merge re-pointing identifiers
+ * another chunk holds) redoes the transaction at once, a few times; other failures (PostgreSQL
+ * down) go up to the runtime, which retries the chunk with backoff.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '@stratum/db';
@@ -93,7 +94,8 @@ export function createResolver(deps: ResolverDependencies): Resolver {
             return { plan, profiles, identifiers, consents, auditIds };
           });
         } catch (err) {
-          if (storeErrors.is(err, 'identity_race') && attempt < attempts) continue;
+          const redo = storeErrors.is(err, 'identity_race') || storeErrors.is(err, 'identity_inconsistent') || ['40P01', '40001'].includes(String((err as { code?: unknown }).code));
+          if (redo && attempt < attempts) continue;
           throw err;
         }
       }

@@ -127,10 +127,13 @@ export async function writePlan(
     );
   }
   if (plan.newIdentifiers.length > 0) {
-    const rows = plan.newIdentifiers.map((i) => ({ type: i.ref.type, namespace: i.ref.namespace, value_hash: i.ref.valueHash, value: i.value, profile_id: i.profileId, first_ms: i.firstSeenAt }));
+    // In key order, the order identifiers are locked in: two chunks inserting the same new keys then queue instead of deadlocking.
+    const rows = plan.newIdentifiers
+      .map((i) => ({ type: i.ref.type, namespace: i.ref.namespace, value_hash: i.ref.valueHash, value: i.value, profile_id: i.profileId, first_ms: i.firstSeenAt }))
+      .sort((a, b) => compare(a.type, b.type) || compare(a.namespace, b.namespace) || compare(a.value_hash, b.value_hash));
     const { rowCount } = await trx.raw<{ rowCount: number }>(
-      `INSERT INTO identifiers (tenant_id, type, namespace, value_hash, value, profile_id, first_seen_at)
-       SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, ${ts('x.first_ms')}
+      `INSERT INTO identifiers (tenant_id, type, namespace, value_hash, value, profile_id, origin_profile_id, first_seen_at)
+       SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, x.profile_id, ${ts('x.first_ms')}
        FROM json_to_recordset(?::json) AS x(type text, namespace text, value_hash text, value text, profile_id text, first_ms bigint)
        ON CONFLICT DO NOTHING`,
       [tenantId, json(rows)],
@@ -265,6 +268,8 @@ export async function writePlan(
     ]),
   );
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface ProfileIdentifierRow {
   type: IdentifierType;
