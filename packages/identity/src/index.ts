@@ -9,3 +9,6 @@ export * from './survivorship/rules';
 export * from './settings';
 export { withTenant, APP_ROLE } from './tenant-scope';
 export { newProfileId } from './profile-ids';
+export { stableId } from './stable-id';
+export { loadIdentitySettings, saveIdentitySettings } from './settings-store';
+export { unmerge, unmergeErrors, type UnmergeRequest, type UnmergeResult, type UnmergeTarget, type UnmergedPart } from './unmerge/unmerge';

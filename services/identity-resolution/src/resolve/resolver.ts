@@ -5,9 +5,8 @@
  * another chunk holds) redoes the transaction at once, a few times; other failures (PostgreSQL
  * down) go up to the runtime, which retries the chunk with backoff.
  */
-import { createHash } from 'node:crypto';
 import type { Db } from '@stratum/db';
-import { withTenant, type IdentitySettings } from '@stratum/identity';
+import { stableId, withTenant, type IdentitySettings } from '@stratum/identity';
 import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
@@ -35,12 +34,6 @@ export interface ResolverDependencies {
   newProfileId(): string;
   /** Attempts after identity_race before it goes to the runtime as retriable. Default 5. */
   raceAttempts?: number;
-}
-
-/** A UUID-shaped id that the same decision always gets, so a replayed chunk writes no second audit row. */
-export function stableId(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export const auditIdOf = (tenantId: string, a: PlannedAudit) => stableId(tenantId, a.messageId, a.action, String(a.seq));

@@ -1,0 +1,20 @@
+/** Reading and writing a tenant's identity settings (table identity_settings), inside its tenant-scoped transaction. */
+import type { Knex } from 'knex';
+import { checkIdentitySettings, identitySettings, type IdentitySettings } from './settings';
+
+export async function loadIdentitySettings(trx: Knex.Transaction, tenantId: string): Promise<IdentitySettings> {
+  const row = await trx('identity_settings').where({ tenant_id: tenantId }).first<{ settings: Partial<IdentitySettings> } | undefined>('settings');
+  return identitySettings(row?.settings);
+}
+
+/** Stores `settings` (a partial document over the defaults); throws listing every problem when it is invalid. */
+export async function saveIdentitySettings(trx: Knex.Transaction, tenantId: string, settings: unknown): Promise<IdentitySettings> {
+  const problems = checkIdentitySettings(settings);
+  if (problems.length > 0) throw new Error(`invalid identity settings: ${problems.join('; ')}`);
+  await trx.raw(
+    `INSERT INTO identity_settings (tenant_id, settings) VALUES (?, ?::jsonb)
+     ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings, updated_at = now()`,
+    [tenantId, JSON.stringify(settings)],
+  );
+  return identitySettings(settings as Partial<IdentitySettings>);
+}
