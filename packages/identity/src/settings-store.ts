@@ -1,9 +1,9 @@
 /** Reading and writing a tenant's identity settings (table identity_settings), inside its tenant-scoped transaction. */
 import type { Knex } from 'knex';
-import { checkIdentitySettings, identitySettings, type IdentitySettings } from './settings';
+import { checkIdentitySettings, identitySettings, type IdentitySettings, type IdentitySettingsDocument } from './settings';
 
 export async function loadIdentitySettings(trx: Knex.Transaction, tenantId: string): Promise<IdentitySettings> {
-  const row = await trx('identity_settings').where({ tenant_id: tenantId }).first<{ settings: Partial<IdentitySettings> } | undefined>('settings');
+  const row = await trx('identity_settings').where({ tenant_id: tenantId }).first<{ settings: IdentitySettingsDocument } | undefined>('settings');
   return identitySettings(row?.settings);
 }
 
@@ -16,5 +16,5 @@ export async function saveIdentitySettings(trx: Knex.Transaction, tenantId: stri
      ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings, updated_at = now()`,
     [tenantId, JSON.stringify(settings)],
   );
-  return identitySettings(settings as Partial<IdentitySettings>);
+  return identitySettings(settings as IdentitySettingsDocument);
 }

@@ -19,8 +19,12 @@ export interface IdentitySettings {
   readonly blockedHashes: Readonly<Partial<Record<IdentifierType, readonly string[]>>>;
   /** Regular expressions on the cleartext value (types that carry one: user_id, anonymous_id, device_id, external_id). */
   readonly blockedPatterns: Readonly<Partial<Record<IdentifierType, readonly string[]>>>;
-  /** An event that would merge more than maxProfiles profiles at once goes to the review queue instead. */
-  readonly anomaly: { readonly maxProfiles: number };
+  /**
+   * The anomaly guard: a merge that would make one identifier join more than maxProfiles profiles
+   * within windowSeconds (or one event fuse more than maxProfiles at once) goes to the review queue
+   * instead — the shape of a shared device, a test account or a scripted attack, not of a person.
+   */
+  readonly anomaly: { readonly maxProfiles: number; readonly windowSeconds: number };
   readonly survivorship: SurvivorshipSettings;
 }
 
@@ -31,7 +35,7 @@ export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = {
   limitWindowSeconds: null,
   blockedHashes: {},
   blockedPatterns: {},
-  anomaly: { maxProfiles: 5 },
+  anomaly: { maxProfiles: 5, windowSeconds: 86_400 },
   survivorship: DEFAULT_SURVIVORSHIP,
 };
 
@@ -71,9 +75,13 @@ export function checkIdentitySettings(input: unknown): string[] {
   if (s.limitWindowSeconds !== undefined && s.limitWindowSeconds !== null && !(Number.isInteger(s.limitWindowSeconds) && (s.limitWindowSeconds as number) > 0)) {
     problems.push('limitWindowSeconds must be a whole number of seconds > 0, or null');
   }
-  const anomaly = s.anomaly as { maxProfiles?: unknown } | undefined;
-  if (anomaly !== undefined && !(typeof anomaly === 'object' && anomaly !== null && Number.isInteger(anomaly.maxProfiles) && (anomaly.maxProfiles as number) >= 2)) {
-    problems.push('anomaly.maxProfiles must be a whole number ≥ 2');
+  const anomaly = s.anomaly as { maxProfiles?: unknown; windowSeconds?: unknown } | undefined;
+  if (anomaly !== undefined) {
+    if (typeof anomaly !== 'object' || anomaly === null) problems.push('anomaly must be an object');
+    else {
+      if (anomaly.maxProfiles !== undefined && !(Number.isInteger(anomaly.maxProfiles) && (anomaly.maxProfiles as number) >= 2)) problems.push('anomaly.maxProfiles must be a whole number ≥ 2');
+      if (anomaly.windowSeconds !== undefined && !(Number.isInteger(anomaly.windowSeconds) && (anomaly.windowSeconds as number) >= 1)) problems.push('anomaly.windowSeconds must be a whole number of seconds ≥ 1');
+    }
   }
   const sv = s.survivorship as { defaultRule?: unknown; rules?: unknown; sourcePriority?: unknown } | undefined;
   if (sv !== undefined) {
@@ -88,8 +96,14 @@ export function checkIdentitySettings(input: unknown): string[] {
   return problems;
 }
 
+/** A stored settings document: any part of the settings, nested objects partial too. */
+export type IdentitySettingsDocument = Partial<Omit<IdentitySettings, 'anomaly' | 'survivorship'>> & {
+  readonly anomaly?: Partial<IdentitySettings['anomaly']>;
+  readonly survivorship?: Partial<SurvivorshipSettings>;
+};
+
 /** The effective settings: the stored document over the defaults (call checkIdentitySettings first). */
-export function identitySettings(stored: Partial<IdentitySettings> | null | undefined): IdentitySettings {
+export function identitySettings(stored: IdentitySettingsDocument | null | undefined): IdentitySettings {
   if (!stored) return DEFAULT_IDENTITY_SETTINGS;
   return {
     ...DEFAULT_IDENTITY_SETTINGS,

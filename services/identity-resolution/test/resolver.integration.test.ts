@@ -109,8 +109,15 @@ test('merge protection: two userIds never fuse through a shared device; blocked 
   for (const d of ['d1', 'd2', 'd3']) await resolver.resolve(t, [event(t, { anonymousId: d })]);
   const burst = await resolver.resolve(t, [{ ...event(t, { anonymousId: 'd1' }), identifiers: ['d1', 'd2', 'd3'].map((d) => ({ type: 'anonymous_id' as const, namespace: null, value: d, valueHash: sha(d), path: 'anonymousId' })) }]);
   expect(burst.plan.audits.map((x) => x.action)).toEqual(['merge', 'review']);
+  // Later, in another chunk: d1 already fused two profiles within the window, so it may not fuse a third.
+  await resolver.resolve(t, [event(t, { anonymousId: 'd4' })]);
+  const later = await resolver.resolve(t, [{ ...event(t, { anonymousId: 'd1' }), identifiers: ['d1', 'd4'].map((d) => ({ type: 'anonymous_id' as const, namespace: null, value: d, valueHash: sha(d), path: 'anonymousId' })) }]);
+  expect(later.plan.audits.map((x) => [x.action, x.reason])).toEqual([['review', 'anomaly_guard']]);
   const reviews = await withTenant(db, t, (trx) => trx('identity_reviews').select('reason', 'status'));
-  expect(reviews).toEqual([{ reason: 'anomaly_guard', status: 'open' }]);
+  expect(reviews).toEqual([
+    { reason: 'anomaly_guard', status: 'open' },
+    { reason: 'anomaly_guard', status: 'open' },
+  ]);
 });
 
 test('out-of-order traits: an older identify arriving later never overwrites, null removes', async () => {

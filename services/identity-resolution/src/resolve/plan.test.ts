@@ -22,7 +22,7 @@ const ev = (identifiers: PlanIdentifier[], opts: { ts?: number; traits?: Record<
   traits: opts.traits ?? null,
 });
 
-function plan(events: PlanEvent[], state: { known?: Array<[PlanIdentifier, string]>; profiles?: Record<string, KnownProfile>; settings?: IdentitySettings } = {}) {
+function plan(events: PlanEvent[], state: { known?: Array<[PlanIdentifier, string]>; profiles?: Record<string, KnownProfile>; settings?: IdentitySettings; recentMerges?: Map<string, number> } = {}) {
   let n = 0;
   const input: PlanInput = {
     events,
@@ -30,6 +30,7 @@ function plan(events: PlanEvent[], state: { known?: Array<[PlanIdentifier, strin
     profiles: new Map(Object.entries(state.profiles ?? {})),
     traits: new Map(),
     settings: state.settings ?? DEFAULT_IDENTITY_SETTINGS,
+    ...(state.recentMerges ? { recentMerges: state.recentMerges } : {}),
     newProfileId: () => `new${++n}`,
   };
   return planResolution(input);
@@ -122,6 +123,23 @@ test('the anomaly guard sends an event that would fuse too many profiles to revi
   expect(p.merged).toEqual(new Map([['B', 'A']]));
   expect(p.reviews).toEqual([expect.objectContaining({ candidates: ['A', 'C'], reason: 'anomaly_guard' })]);
   expect(p.audits.map((a) => a.action)).toEqual(['merge', 'review']);
+});
+
+test('the anomaly guard also counts merges an identifier caused earlier in its window', () => {
+  const settings = identitySettings({ anomaly: { maxProfiles: 3 }, limits: {} });
+  const shared = email('shared@x.com');
+  const known: Array<[PlanIdentifier, string]> = [
+    [shared, 'S'],
+    [anon('d9'), 'D9'],
+  ];
+  const profiles = { S: { firstSeenAt: 1, counts: { email: 1 } }, D9: { firstSeenAt: 2, counts: { anonymous_id: 1 } } };
+  // The shared email already fused two profiles today: one more would make it join a fourth.
+  const busy = plan([ev([shared, anon('d9')])], { known, profiles, settings, recentMerges: new Map([[shared.key, 2]]) });
+  expect(busy.merged.size).toBe(0);
+  expect(busy.audits.map((a) => [a.action, a.reason])).toEqual([['review', 'anomaly_guard']]);
+  const calm = plan([ev([shared, anon('d9')])], { known, profiles, settings, recentMerges: new Map([[shared.key, 1]]) });
+  expect(calm.merged).toEqual(new Map([['D9', 'S']]));
+  expect(calm.audits[0]!.identifiers.map((i) => i.key)).toEqual([shared.key, anon('d9').key]);
 });
 
 test('alias: previousId joins the profile of the userId it names, or of the anonymousId', () => {

@@ -11,7 +11,8 @@
  *   3. walk the others in priority order: an unknown identifier attaches to the event's profile,
  *      a known one on another profile merges it into the event's profile — each only if the
  *      per-type limits still hold for the result (else a `reject` audit: the less trusted link
- *      yields), and no event merges more than the anomaly guard allows (else a `review`);
+ *      yields), and neither the event nor the linking identifier (within the anomaly window) fuses
+ *      more profiles than the anomaly guard allows (else a `review`);
  *   4. link each accepted identifier to the anchor with an edge (the graph unmerge recomputes from);
  *   5. apply the event's traits by survivorship; merges combine traits by the same rules.
  * A merge keeps the profile seen first (then the smaller id) as the survivor.
@@ -61,6 +62,8 @@ export interface PlanInput {
   readonly profiles: ReadonlyMap<string, KnownProfile>;
   /** Stored traits of the known profiles. */
   readonly traits: ReadonlyMap<string, ReadonlyMap<string, StoredTrait>>;
+  /** Merges each known identifier caused within the anomaly window (absent: none). */
+  readonly recentMerges?: ReadonlyMap<string, number>;
   readonly settings: IdentitySettings;
   readonly newProfileId: () => string;
 }
@@ -126,6 +129,7 @@ export function planResolution(input: PlanInput): ResolutionPlan {
     return m;
   };
   const changedTraits = new Map<string, Set<string>>();
+  const mergesVia = new Map(input.recentMerges ?? []);
 
   const newProfiles = new Map<string, { firstSeenAt: number }>();
   const newIdentifiers: Array<{ key: string; ref: IdentifierRef; value: string | null; profileId: string; firstSeenAt: number }> = [];
@@ -223,7 +227,11 @@ export function planResolution(input: PlanInput): ResolutionPlan {
       } else if (p === target) {
         accepted.push(id);
       } else {
-        if (mergedNow.length + 2 > settings.anomaly.maxProfiles) {
+        // Joining one more profile would take the event, or this identifier within the window, past the guard.
+        // The anchor and this identifier together make the link: both are counted, so a shared email (the anchor) trips the guard as a shared device does.
+        const linking = accepted[0] && accepted[0].key !== id.key ? [accepted[0], id] : [id];
+        const busiest = Math.max(...linking.map((x) => mergesVia.get(x.key) ?? 0));
+        if (mergedNow.length + 2 > settings.anomaly.maxProfiles || busiest + 2 > settings.anomaly.maxProfiles) {
           if (!reviewed) {
             reviewed = true;
             const candidates = [...new Set(ids.map((x) => profileOfKey.get(x.key)).filter((x): x is string => x !== undefined).map(find))].sort();
@@ -238,10 +246,11 @@ export function planResolution(input: PlanInput): ResolutionPlan {
           continue;
         }
         const { survivor, loser } = mergeProfiles(target, p);
+        for (const x of linking) mergesVia.set(x.key, (mergesVia.get(x.key) ?? 0) + 1);
         // A profile this chunk created and merged again never reaches the database: for the audit, its identifiers were linked.
         if (newProfiles.has(loser)) audit({ action: 'link', profileId: survivor, otherProfileIds: [], identifiers: [id], rule: ruleOf(id), reason: null });
         else {
-          audit({ action: 'merge', profileId: survivor, otherProfileIds: [loser], identifiers: [id], rule: ruleOf(id), reason: null });
+          audit({ action: 'merge', profileId: survivor, otherProfileIds: [loser], identifiers: linking, rule: ruleOf(id), reason: null });
           mergedNow.push(loser);
         }
         target = survivor;

@@ -26,6 +26,7 @@ export interface LockedState {
   known: Map<string, string>;
   profiles: Map<string, KnownProfile>;
   traits: Map<string, Map<string, StoredTrait>>;
+  recentMerges: Map<string, number>;
 }
 
 const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
@@ -47,7 +48,8 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
   const profileIds = [...new Set(known.values())].sort();
   const profiles = new Map<string, KnownProfile>();
   const traits = new Map<string, Map<string, StoredTrait>>();
-  if (profileIds.length === 0) return { known, profiles, traits };
+  const recentMerges = new Map<string, number>();
+  if (profileIds.length === 0) return { known, profiles, traits, recentMerges };
 
   const { rows: profileRows } = await trx.raw<{ rows: Array<{ id: string; status: string; first_seen_ms: string }> }>(
     `SELECT id, status, ${ms('first_seen_at')} AS first_seen_ms FROM profiles WHERE tenant_id = ? AND id = ANY(?) ORDER BY id FOR UPDATE`,
@@ -86,7 +88,16 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
     });
     traits.set(r.profile_id, m);
   }
-  return { known, profiles, traits };
+  // The anomaly guard's memory: merges each existing identifier of the chunk caused within the window.
+  const { rows: mergeRows } = await trx.raw<{ rows: Array<{ key: string; n: number }> }>(
+    `SELECT k AS key, count(*)::int AS n
+     FROM identity_audit a, jsonb_array_elements_text(a.identifiers) AS k
+     WHERE a.tenant_id = ? AND a.action = 'merge' AND a.identifiers \\?| ?::text[] AND a.occurred_at > now() - make_interval(secs => ?) AND k = ANY(?)
+     GROUP BY k`,
+    [tenantId, [...known.keys()], settings.anomaly.windowSeconds, [...known.keys()]],
+  );
+  for (const r of mergeRows) recentMerges.set(r.key, r.n);
+  return { known, profiles, traits, recentMerges };
 }
 
 /** What the archive keeps of an event (its content never changes; profile_id follows merges). */
