@@ -12,3 +12,4 @@ export { newProfileId } from './profile-ids';
 export { stableId } from './stable-id';
 export { loadIdentitySettings, saveIdentitySettings } from './settings-store';
 export { unmerge, unmergeErrors, type UnmergeRequest, type UnmergeResult, type UnmergeTarget, type UnmergedPart } from './unmerge/unmerge';
+export { rebuildTraits, type RebuiltProfile } from './survivorship/rebuild';

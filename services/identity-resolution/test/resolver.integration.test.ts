@@ -130,6 +130,16 @@ test('out-of-order traits: an older identify arriving later never overwrites, nu
   expect(removal.profiles.get(p)!.traits).toEqual({ company: 'Acme', plan: 'enterprise' });
 });
 
+test('a late removal under first_seen is recomputed from the archive instead of losing a newer value', async () => {
+  const t = 'ten_stale';
+  await withTenant(db, t, (trx) => trx('identity_settings').insert({ tenant_id: t, settings: JSON.stringify({ survivorship: { rules: { signup_source: 'first_seen' } } }) }));
+  await resolver.resolve(t, [event(t, { userId: 's' }, { traits: { signup_source: 'ads' }, ts: T0 + 1_000 })]);
+  await resolver.resolve(t, [event(t, { userId: 's' }, { traits: { signup_source: 'referral' }, ts: T0 + 3_000 })]);
+  // Removed at T0+2s: 'ads' (T0+1s) goes, 'referral' (T0+3s, set aside earlier by first_seen) is what remains.
+  const r = await resolver.resolve(t, [event(t, { userId: 's' }, { traits: { signup_source: null }, ts: T0 + 2_000 })]);
+  expect([...r.profiles.values()][0]!.traits).toEqual({ signup_source: 'referral' });
+});
+
 test('a replayed chunk changes nothing: same profiles, no second archive or audit row', async () => {
   const t = 'ten_replay';
   const chunk = [event(t, { anonymousId: 'r1' }), event(t, { userId: 'ru', anonymousId: 'r1' }, { traits: { a: 1 } })];

@@ -17,7 +17,8 @@ import { connectedComponents } from '../graph/union-find';
 import { parseIdentifierKey } from '../identifier-key';
 import { loadIdentitySettings } from '../settings-store';
 import { stableId } from '../stable-id';
-import { applyTraitUpdate, goldenTraits, ruleFor, type JsonValue, type StoredTrait } from '../survivorship/rules';
+import { rebuildTraits } from '../survivorship/rebuild';
+import type { JsonValue } from '../survivorship/rules';
 import { withTenant } from '../tenant-scope';
 
 export const unmergeErrors = defineErrorCodes({
@@ -129,19 +130,18 @@ export async function unmerge(db: Db, tenantId: string, request: UnmergeRequest,
     // Events follow their most trusted identifier; traits are recomputed per part from them.
     const settings = await loadIdentitySettings(trx, tenantId);
     const rank = new Map(settings.priority.map((t, i) => [t, i]));
-    const { rows: events } = await trx.raw<{ rows: Array<{ message_id: string; event_ms: string; type: string; source_id: string; identifier_keys: string[]; traits: Record<string, JsonValue | null> | null }> }>(
-      `SELECT message_id, (extract(epoch FROM event_ts) * 1000)::bigint AS event_ms, type, source_id, identifier_keys, payload->'traits' AS traits
-       FROM profile_events WHERE tenant_id = ? AND profile_id = ? ORDER BY event_ts, message_id`,
+    const { rows: events } = await trx.raw<{ rows: Array<{ message_id: string; event_ms: string; identifier_keys: string[] }> }>(
+      `SELECT message_id, (extract(epoch FROM event_ts) * 1000)::bigint AS event_ms, identifier_keys FROM profile_events WHERE tenant_id = ? AND profile_id = ?`,
       [tenantId, profileId],
     );
-    const eventsOf = new Map<string, typeof events>(partIds.map((p) => [p.id, []]));
+    const eventCount = new Map<string, number>(partIds.map((p) => [p.id, 0]));
     const eventMoves: Array<{ message_id: string; event_ms: number; profile_id: string }> = [];
     for (const e of events) {
       const anchor = e.identifier_keys
         .filter((k) => partOfKey.has(k))
         .sort((x, y) => (rank.get(parseIdentifierKey(x).type) ?? 99) - (rank.get(parseIdentifierKey(y).type) ?? 99) || (x < y ? -1 : 1))[0];
       const part = anchor === undefined ? profileId : partOfKey.get(anchor)!;
-      eventsOf.get(part)!.push(e);
+      eventCount.set(part, eventCount.get(part)! + 1);
       if (part !== profileId) eventMoves.push({ message_id: e.message_id, event_ms: Number(e.event_ms), profile_id: part });
     }
     if (eventMoves.length > 0) {
@@ -154,24 +154,8 @@ export async function unmerge(db: Db, tenantId: string, request: UnmergeRequest,
 
     const parts: UnmergedPart[] = [];
     for (const [i, part] of partIds.entries()) {
-      const partEvents = eventsOf.get(part.id)!;
-      const traits = new Map<string, StoredTrait>();
-      for (const e of partEvents) {
-        if (e.type !== 'identify' || !e.traits) continue;
-        for (const [name, value] of Object.entries(e.traits)) {
-          traits.set(name, applyTraitUpdate(traits.get(name), { value, eventTs: Number(e.event_ms), sourceId: e.source_id, messageId: e.message_id }, ruleFor(settings.survivorship, name), settings.survivorship.sourcePriority));
-        }
-      }
-      await replaceTraits(trx, tenantId, part.id, traits);
-      const golden = goldenTraits(traits);
-      const span: [number, number] | null = partEvents.length > 0 ? [Number(partEvents[0]!.event_ms), Number(partEvents.at(-1)!.event_ms)] : null;
-      const { rows } = await trx.raw<{ rows: Array<{ version: string }> }>(
-        `UPDATE profiles SET traits = ?::jsonb, version = version + 1, updated_at = now()
-           ${span ? ', first_seen_at = least(first_seen_at, to_timestamp(? / 1000.0)), last_seen_at = greatest(last_seen_at, to_timestamp(? / 1000.0))' : ''}
-         WHERE tenant_id = ? AND id = ? RETURNING version`,
-        span ? [JSON.stringify(golden), span[0], span[1], tenantId, part.id] : [JSON.stringify(golden), tenantId, part.id],
-      );
-      parts.push({ profileId: part.id, identifiers: components[i]!, restored: part.restored, events: partEvents.length, traits: golden, version: Number(rows[0]!.version) });
+      const rebuilt = await rebuildTraits(trx, tenantId, part.id, settings);
+      parts.push({ profileId: part.id, identifiers: components[i]!, restored: part.restored, events: eventCount.get(part.id)!, traits: rebuilt.traits, version: rebuilt.version });
     }
 
     const split = parts.filter((p) => p.profileId !== profileId);
@@ -215,26 +199,4 @@ async function mergedAwayProfiles(trx: Knex.Transaction, tenantId: string, profi
 function refColumns(key: string) {
   const r = parseIdentifierKey(key);
   return { type: r.type, namespace: r.namespace, value_hash: r.valueHash };
-}
-
-async function replaceTraits(trx: Knex.Transaction, tenantId: string, profileId: string, traits: ReadonlyMap<string, StoredTrait>): Promise<void> {
-  await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ?', [tenantId, profileId]);
-  if (traits.size === 0) return;
-  const rows = [...traits].map(([name, t]) => ({
-    name,
-    value: t.value,
-    event_ms: t.eventTs,
-    first_ms: t.firstTs,
-    source_id: t.sourceId,
-    message_id: t.messageId,
-    removed_ms: t.removed?.ts ?? null,
-    removed_message_id: t.removed?.messageId ?? null,
-  }));
-  await trx.raw(
-    `INSERT INTO profile_traits (tenant_id, profile_id, name, value, event_ts, first_ts, source_id, message_id, removed_ts, removed_message_id)
-     SELECT ?, ?, t.name, t.value, to_timestamp(t.event_ms / 1000.0), to_timestamp(t.first_ms / 1000.0), t.source_id, t.message_id,
-            CASE WHEN t.removed_ms IS NULL THEN NULL ELSE to_timestamp(t.removed_ms / 1000.0) END, t.removed_message_id
-     FROM json_to_recordset(?::json) AS t(name text, value jsonb, event_ms bigint, first_ms bigint, source_id text, message_id text, removed_ms bigint, removed_message_id text)`,
-    [tenantId, profileId, JSON.stringify(rows)],
-  );
 }

@@ -6,7 +6,7 @@
  * down) go up to the runtime, which retries the chunk with backoff.
  */
 import type { Db } from '@stratum/db';
-import { stableId, withTenant, type IdentitySettings } from '@stratum/identity';
+import { rebuildTraits, stableId, withTenant, type IdentitySettings } from '@stratum/identity';
 import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
@@ -83,6 +83,12 @@ export function createResolver(deps: ResolverDependencies): Resolver {
             const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
             const auditIds = plan.audits.map((a) => auditIdOf(tenantId, a));
             const profiles = await writePlan(trx, tenantId, plan, archive, (a) => auditIdOf(tenantId, a), (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
+            // A late removal under a rule other than latest: the stored state cannot tell what it set aside, the archive can.
+            for (const [profileId, { all }] of plan.traits) {
+              if (![...all.values()].some((t) => t.stale)) continue;
+              const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
+              profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
+            }
             const { identifiers, consents } = await readProfileExtras(trx, tenantId, [...profiles.keys()]);
             return { plan, profiles, identifiers, consents, auditIds };
           });
