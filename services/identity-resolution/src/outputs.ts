@@ -6,7 +6,7 @@
  */
 import type { Identifier, IdentityAudit, ProfileChange, ResolvedEvent, UniqueEvent } from '@stratum/schemas';
 import type { TenantResolution } from './resolve/resolver';
-import type { PlanIdentifier } from './resolve/plan';
+import { parseIdentifierKey } from '@stratum/identity';
 import type { ProfileIdentifierRow } from './resolve/store';
 
 export interface EventOutputs {
@@ -18,27 +18,34 @@ export interface EventOutputs {
 }
 
 const identifierOf = (r: ProfileIdentifierRow): Identifier => ({ type: r.type, namespace: r.namespace === '' ? null : r.namespace, value: r.value, valueHash: r.valueHash, path: null });
-const plannedIdentifier = (id: PlanIdentifier): Identifier => ({ type: id.ref.type, namespace: id.ref.namespace === '' ? null : id.ref.namespace, value: id.value, valueHash: id.ref.valueHash, path: null });
+/** Audit rows keep identifier keys (hashes): the value travels only in the profile's own identifier list. */
+function identifierOfKey(key: string): Identifier {
+  const ref = parseIdentifierKey(key);
+  return { type: ref.type, namespace: ref.namespace === '' ? null : ref.namespace, value: null, valueHash: ref.valueHash, path: null };
+}
 
 export function outputsOf(tenantId: string, events: readonly UniqueEvent[], r: TenantResolution, now: number): EventOutputs[] {
   const { plan } = r;
   const lastEventOf = new Map<string, number>();
   plan.events.forEach((e, i) => lastEventOf.set(e.profileId, i));
   const auditsByMessage = new Map<string, IdentityAudit[]>();
-  plan.audits.forEach((a, i) => {
+  // From the stored audit, not the plan: a replayed chunk re-emits the merges its first attempt made.
+  const mergedBy = new Map<string, string[]>();
+  for (const a of r.audits) {
     const list = auditsByMessage.get(a.messageId) ?? [];
     list.push({
-      auditId: r.auditIds[i]!,
+      auditId: a.id,
       tenantId,
       action: a.action,
       profileId: a.profileId,
-      otherProfileIds: [...a.otherProfileIds],
-      identifiers: a.identifiers.map(plannedIdentifier),
+      otherProfileIds: a.otherProfileIds,
+      identifiers: a.identifierKeys.map(identifierOfKey),
       provenance: { messageId: a.messageId, sourceId: a.sourceId, eventTimestamp: a.eventTs, rule: a.rule, score: null, tier: 'exact', agreedFields: [], actor: null, reason: a.reason },
-      occurredAt: now,
+      occurredAt: a.occurredAt,
     });
     auditsByMessage.set(a.messageId, list);
-  });
+    if (a.action === 'merge') mergedBy.set(a.messageId, [...(mergedBy.get(a.messageId) ?? []), ...a.otherProfileIds]);
+  }
   const absorbed = new Map<string, string[]>();
   for (const [loser, survivor] of plan.merged) absorbed.set(survivor, [...(absorbed.get(survivor) ?? []), loser]);
 
@@ -59,7 +66,7 @@ export function outputsOf(tenantId: string, events: readonly UniqueEvent[], r: T
         phoneHash: first('phone')?.valueHash ?? null,
         identifiers: ids.map(identifierOf),
       },
-      mergedProfileIds: [...planned.mergedProfileIds],
+      mergedProfileIds: mergedBy.get(event.messageId) ?? [],
       profileTraits: JSON.stringify(planned.traits),
       consents,
       doNotContact: profile.doNotContact,
@@ -91,6 +98,6 @@ export function outputsOf(tenantId: string, events: readonly UniqueEvent[], r: T
         changedAt: now,
       });
     }
-    return { resolved, changes, tombstones: planned.mergedProfileIds, audits: auditsByMessage.get(event.messageId) ?? [] };
+    return { resolved, changes, tombstones: mergedBy.get(event.messageId) ?? [], audits: auditsByMessage.get(event.messageId) ?? [] };
   });
 }

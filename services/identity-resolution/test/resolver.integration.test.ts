@@ -9,6 +9,7 @@ import { createDb, migrateToLatest, type Db } from '@stratum/db';
 import { identitySettings, newProfileId, withTenant } from '@stratum/identity';
 import { exampleRecords, type Identifier, type UniqueEvent } from '@stratum/schemas';
 import { useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { outputsOf } from '../src/outputs';
 import { archivePartitions } from '../src/resolve/archive-partitions';
 import { createResolver, type Resolver } from '../src/resolve/resolver';
 import { identitySettingsCache } from '../src/identity-settings-cache';
@@ -140,15 +141,24 @@ test('a late removal under first_seen is recomputed from the archive instead of 
   expect([...r.profiles.values()][0]!.traits).toEqual({ signup_source: 'referral' });
 });
 
-test('a replayed chunk changes nothing: same profiles, no second archive or audit row', async () => {
+test('a replayed chunk changes nothing, and still emits the merge its first attempt made', async () => {
   const t = 'ten_replay';
-  const chunk = [event(t, { anonymousId: 'r1' }), event(t, { userId: 'ru', anonymousId: 'r1' }, { traits: { a: 1 } })];
+  await resolver.resolve(t, [event(t, { anonymousId: 'r1' })]);
+  await resolver.resolve(t, [event(t, { userId: 'ru' })]);
+  const chunk = [event(t, { userId: 'ru', anonymousId: 'r1' }, { traits: { a: 1 } })];
   const first = await resolver.resolve(t, chunk);
+  const merged = [...first.plan.merged.keys()];
+  expect(merged).toHaveLength(1);
+  // As after a crash between the database commit and the Kafka commit: the graph already shows the merge.
   const again = await resolver.resolve(t, chunk);
+  expect(again.plan.merged.size).toBe(0);
   expect(again.plan.events.map((e) => e.profileId)).toEqual(first.plan.events.map((e) => e.profileId));
-  expect(again.plan.newProfiles.size).toBe(0);
-  const rows = await withTenant(db, t, (trx) => trx.raw('SELECT (SELECT count(*) FROM profile_events) AS events, (SELECT count(*) FROM profiles) AS profiles'));
-  expect(rows.rows[0]).toEqual({ events: '2', profiles: '1' });
+  const [out] = outputsOf(t, chunk, again, Date.now());
+  expect(out!.tombstones).toEqual(merged);
+  expect(out!.resolved.mergedProfileIds).toEqual(merged);
+  expect(out!.audits.map((a) => a.action)).toEqual(['merge']);
+  const rows = await withTenant(db, t, (trx) => trx.raw('SELECT (SELECT count(*) FROM profile_events) AS events, (SELECT count(*) FROM identity_audit) AS audits'));
+  expect(rows.rows[0]).toEqual({ events: '3', audits: '1' });
 });
 
 test('concurrency: many writers racing on the same new identifiers end with one profile per person', async () => {

@@ -11,7 +11,7 @@ import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
 import { lookupKeys, planEventOf } from './plan-input';
-import { lockState, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow } from './store';
+import { lockState, readChunkAudits, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
 
 export interface TenantResolution {
   readonly plan: ResolutionPlan;
@@ -19,8 +19,8 @@ export interface TenantResolution {
   readonly profiles: ReadonlyMap<string, ProfileRow>;
   readonly identifiers: ReadonlyMap<string, ProfileIdentifierRow[]>;
   readonly consents: ReadonlyMap<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>>;
-  /** Audit ids, in plan.audits order. */
-  readonly auditIds: readonly string[];
+  /** Every decision recorded for the chunk's events (this attempt's, and an earlier attempt's if this is a replay). */
+  readonly audits: readonly StoredAudit[];
 }
 
 export interface Resolver {
@@ -81,7 +81,6 @@ export function createResolver(deps: ResolverDependencies): Resolver {
             const state = await lockState(trx, tenantId, lookupKeys(planEvents), settings);
             const plan = planResolution({ events: planEvents, ...state, settings, newProfileId: deps.newProfileId });
             const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
-            const auditIds = plan.audits.map((a) => auditIdOf(tenantId, a));
             const profiles = await writePlan(trx, tenantId, plan, archive, (a) => auditIdOf(tenantId, a), (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
             // A late removal under a rule other than latest: the stored state cannot tell what it set aside, the archive can.
             for (const [profileId, { all }] of plan.traits) {
@@ -90,7 +89,8 @@ export function createResolver(deps: ResolverDependencies): Resolver {
               profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
             }
             const { identifiers, consents } = await readProfileExtras(trx, tenantId, [...profiles.keys()]);
-            return { plan, profiles, identifiers, consents, auditIds };
+            const audits = await readChunkAudits(trx, tenantId, events.map((e) => e.messageId));
+            return { plan, profiles, identifiers, consents, audits };
           });
         } catch (err) {
           const redo = storeErrors.is(err, 'identity_race') || storeErrors.is(err, 'identity_inconsistent') || ['40P01', '40001'].includes(String((err as { code?: unknown }).code));

@@ -280,6 +280,49 @@ export async function writePlan(
   );
 }
 
+/** An audit row as stored: what a chunk decided, found again by messageId when the chunk is replayed. */
+export interface StoredAudit {
+  id: string;
+  action: 'link' | 'merge' | 'review' | 'reject' | 'unmerge';
+  profileId: string;
+  otherProfileIds: string[];
+  identifierKeys: string[];
+  messageId: string;
+  sourceId: string | null;
+  eventTs: number | null;
+  rule: string;
+  reason: string | null;
+  occurredAt: number;
+}
+
+/**
+ * The decisions recorded for these events, by this attempt or an earlier one whose database
+ * transaction committed while its Kafka transaction did not (a crash in between): the outputs
+ * are built from these, so a replay re-emits the merges and tombstones the graph no longer shows.
+ */
+export async function readChunkAudits(trx: Knex.Transaction, tenantId: string, messageIds: readonly string[]): Promise<StoredAudit[]> {
+  const { rows } = await trx.raw<{
+    rows: Array<{ id: string; action: StoredAudit['action']; profile_id: string; other_profile_ids: string[]; identifiers: string[]; message_id: string; source_id: string | null; event_ms: string | null; rule: string; reason: string | null; occurred_ms: string }>;
+  }>(
+    `SELECT id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${ms('event_ts')} AS event_ms, rule, reason, ${ms('occurred_at')} AS occurred_ms
+     FROM identity_audit WHERE tenant_id = ? AND message_id = ANY(?) ORDER BY occurred_at, id`,
+    [tenantId, [...messageIds]],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    action: r.action,
+    profileId: r.profile_id,
+    otherProfileIds: r.other_profile_ids,
+    identifierKeys: r.identifiers,
+    messageId: r.message_id,
+    sourceId: r.source_id,
+    eventTs: r.event_ms === null ? null : Number(r.event_ms),
+    rule: r.rule,
+    reason: r.reason,
+    occurredAt: Number(r.occurred_ms),
+  }));
+}
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface ProfileIdentifierRow {
