@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   registry: () => import('./registry/main'),
   stage: () => import('./stage/main'),
   ingest: () => import('./ingest/ingest'),
+  dedup: () => import('./dedup/dedup'),
   gateway: () => import('./gateway/main'),
 };
 
