@@ -24,6 +24,7 @@ it('loads the shared variables with their documented defaults', () => {
     STAGE_BATCH_SIZE: 500,
     STAGE_SHUTDOWN_TIMEOUT_MS: 30_000,
     STAGE_SESSION_TIMEOUT_MS: 30_000,
+    STAGE_CONCURRENT_PARTITIONS: 1,
     STAGE_FAILPOINTS: '',
     DATABASE_URL: undefined,
   });

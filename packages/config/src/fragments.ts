@@ -39,6 +39,8 @@ export const stageFragment = {
   STAGE_SHUTDOWN_TIMEOUT_MS: durationMs({ min: 0 }).default(30_000),
   // How soon the group notices a dead instance and hands its partitions to the others.
   STAGE_SESSION_TIMEOUT_MS: durationMs({ min: 1 }).default(30_000),
+  // Partitions one instance works on at once: stages that wait on a database overlap those waits.
+  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(1),
   // Tests only: crash points such as `stage.after-produce=3` (packages/stream/src/failpoints.ts). Empty in production.
   STAGE_FAILPOINTS: z.string().trim().default('').describe('failpoints to arm, name=pass[,…] (tests only)'),
 } satisfies ConfigShape;

@@ -51,6 +51,7 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
     logger,
     metrics,
     batchSize: config.STAGE_BATCH_SIZE,
+    partitionsConsumedConcurrently: config.STAGE_CONCURRENT_PARTITIONS,
     shutdownTimeoutMs: config.STAGE_SHUTDOWN_TIMEOUT_MS,
     sessionTimeoutMs: config.STAGE_SESSION_TIMEOUT_MS,
     failpoints: parseFailpoints(config.STAGE_FAILPOINTS),

@@ -18,7 +18,7 @@
  * database `stratum_bench_<stamp>` is created there and dropped at the end), BENCH_CACHE_ENTRIES
  * (200000), BENCH_BROKER_PID (optional: the broker's CPU is reported per run). For analysis only
  * (defaults reproduce the recorded runs): BENCH_BATCH_SIZE (500) and BENCH_CONCURRENCY
- * (partitionsConsumedConcurrently, 1) apply to every variant; BENCH_ONLY (e.g. `dedup` or
+ * (partitionsConsumedConcurrently, 4: dedup's default STAGE_CONCURRENT_PARTITIONS) apply to every variant; BENCH_ONLY (e.g. `dedup` or
  * `pt,dedup`) runs a subset of the variants; BENCH_PREFILL_CLAIMS (0) puts that many claims of
  * another tenant in today's partition and ANALYZEs it before each dedup run, as a day partition
  * looks in steady state (not empty, with statistics).
@@ -53,7 +53,7 @@ const DATABASE_URL = env('BENCH_DATABASE_URL', 'postgres://postgres@127.0.0.1:54
 const CACHE_ENTRIES = Number(env('BENCH_CACHE_ENTRIES', '200000'));
 const BROKER_PID = process.env.BENCH_BROKER_PID;
 const BATCH_SIZE = Number(env('BENCH_BATCH_SIZE', '500'));
-const CONCURRENCY = Number(env('BENCH_CONCURRENCY', '1'));
+const CONCURRENCY = Number(env('BENCH_CONCURRENCY', '4'));
 const ONLY = new Set(env('BENCH_ONLY', 'pt,pteos,dedup').split(','));
 const PREFILL_CLAIMS = Number(env('BENCH_PREFILL_CLAIMS', '0'));
 const profiling = process.execArgv.some((a) => a.startsWith('--cpu-prof'));

@@ -2,13 +2,15 @@
  * Identity resolution's config: the stage process's variables, PostgreSQL (required: the identity
  * graph lives there), its topics, and how long tenants' identity settings are cached.
  */
-import { databaseFragment, defineConfig, durationMs, identifier, secret, url, type ConfigOf } from '@stratum/config';
+import { databaseFragment, defineConfig, durationMs, identifier, integer, secret, url, type ConfigOf } from '@stratum/config';
 import { stageProcessFragment } from '@stratum/stream';
 
 export const identityConfig = defineConfig({
   ...stageProcessFragment,
   ...databaseFragment,
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] })),
+  // Each chunk waits on PostgreSQL: working on several partitions at once overlaps those waits (pnpm bench dedup).
+  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(4),
   IDENTITY_INPUT_TOPIC: identifier('the topic of unique events').default('events.unique'),
   IDENTITY_RESOLVED_TOPIC: identifier('the topic resolved events go to').default('events.resolved'),
   IDENTITY_CHANGES_TOPIC: identifier('the compacted topic of golden-record snapshots').default('profiles.changes'),

@@ -40,14 +40,21 @@ const claimColumns = (t = '') =>
   `${t}tenant_id, ${t}message_id, ${t}topic, ${t}"partition", ${t}"offset"::text AS "offset", (extract(epoch FROM ${t}first_seen) * 1000)::bigint AS first_seen_ms`;
 const CLAIM_COLUMNS = claimColumns();
 
-// day >= ? bounds the scan to the partitions the longest window in the chunk can reach.
+// Per key, a LATERAL probe of the primary key (tenant_id, message_id, day) in each day partition the
+// window reaches (day between ? and today): index look-ups however young and unanalysed today's partition
+// is — a join here let the planner scan whole fresh partitions (pnpm bench dedup).
 const FIND_OR_INSERT = `
 WITH input AS (SELECT * FROM ${INPUT}),
 found AS (
-  SELECT DISTINCT ON (c.tenant_id, c.message_id) c.tenant_id, c.message_id, c.topic, c."partition", c."offset", c.first_seen
-  FROM input i JOIN dedup_claims c ON c.tenant_id = i.tenant_id AND c.message_id = i.message_id
-  WHERE c.day >= ?::date AND c.first_seen > now() - make_interval(secs => i.window_s)
-  ORDER BY c.tenant_id, c.message_id, c.first_seen, c."partition", c."offset"
+  SELECT i.tenant_id, i.message_id, c.topic, c."partition", c."offset", c.first_seen
+  FROM input i
+  CROSS JOIN LATERAL (
+    SELECT c.topic, c."partition", c."offset", c.first_seen FROM dedup_claims c
+    WHERE c.tenant_id = i.tenant_id AND c.message_id = i.message_id AND c.day BETWEEN ?::date AND ${TODAY}
+      AND c.first_seen > now() - make_interval(secs => i.window_s)
+    ORDER BY c.first_seen, c."partition", c."offset"
+    LIMIT 1
+  ) c
 ),
 inserted AS (
   INSERT INTO dedup_claims (tenant_id, message_id, day, first_seen, topic, "partition", "offset")
