@@ -15,9 +15,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number }): Promise<{ p: CliProcess; writeKey: string }> {
+async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number; identity: number }): Promise<{ p: CliProcess; writeKey: string }> {
   const p = startCli(
-    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup)],
+    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup), '--identity-metrics-port', String(ports.identity)],
     { DATABASE_URL: '' },
   );
   await until(() => /Ctrl-C stops everything/.test(p.out()) || p.child.exitCode !== null, 120_000, 'the banner');
@@ -39,8 +39,8 @@ async function metricReaches(url: string, pattern: RegExp): Promise<void> {
   }
 }
 
-it('runs gateway, ingest and dedup on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
-  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort() };
+it('runs gateway, ingest, dedup and identity resolution on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
+  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort(), identity: await closedPort() };
   const first = await up(ports);
   try {
     expect(first.p.out()).toMatch(new RegExp(`Gateway \\(Segment API\\)\\s+http://127.0.0.1:${ports.gateway}`));
@@ -56,6 +56,8 @@ it('runs gateway, ingest and dedup on embedded PostgreSQL; the demo write key wo
     await metricReaches(`http://127.0.0.1:${ports.ingest}/metrics`, /stratum_stage_records_out_total\{stage="ingest",output="valid",outcome="ok",reason=""\} 2/);
     await metricReaches(`http://127.0.0.1:${ports.dedup}/metrics`, /stratum_stage_records_out_total\{stage="dedup",output="",outcome="drop",reason="duplicate_in_(chunk|window)"\} 1/);
     expect(await (await fetch(`http://127.0.0.1:${ports.dedup}/metrics`)).text()).toMatch(/stratum_stage_records_out_total\{stage="dedup",output="unique",outcome="ok",reason=""\} 1/);
+    // ...and identity resolution put it on a new profile.
+    await metricReaches(`http://127.0.0.1:${ports.identity}/metrics`, /stratum_identity_profiles_created_total 1/);
   } finally {
     await stop(first.p);
   }

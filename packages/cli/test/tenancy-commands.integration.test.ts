@@ -151,3 +151,21 @@ test('errors: clear messages and exit codes 2 (invalid), 3 (unreachable), 4 (not
   expect(none.code).toBe(2);
   expect(none.err).toMatch(/pass --database-url/);
 });
+
+test('identity settings: shows the defaults, replaces the document, refuses a bad one with every problem (exit 2), unknown tenant 4', async () => {
+  const tenant = await runCli(['tenant', 'create', '--name', 'identity-co', '--json'], env);
+  const { tenantId } = json<{ tenantId: string }>(tenant.out);
+  const shown = await runCli(['identity', 'settings', '--tenant', 'identity-co', '--json'], env);
+  expect(shown.code).toBe(0);
+  expect(json<{ limits: Record<string, number> }>(shown.out).limits).toEqual({ user_id: 1, email: 5, phone: 5 });
+  const dir = mkdtempSync(join(tmpdir(), 'identity-settings-'));
+  writeFileSync(join(dir, 'good.json'), JSON.stringify({ limits: { email: 2 }, anomaly: { maxProfiles: 3 } }));
+  const set = await runCli(['identity', 'settings', '--tenant', tenantId, '--set', join(dir, 'good.json'), '--json'], env);
+  expect(set.code).toBe(0);
+  expect(json<{ limits: Record<string, number>; anomaly: { maxProfiles: number; windowSeconds: number } }>(set.out)).toMatchObject({ limits: { email: 2 }, anomaly: { maxProfiles: 3, windowSeconds: 86400 } });
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ limits: { emial: 2 }, survivorship: { defaultRule: 'newest' } }));
+  const bad = await runCli(['identity', 'settings', '--tenant', tenantId, '--set', join(dir, 'bad.json')], env);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/limits\.emial: not an identifier type.*survivorship\.defaultRule must be one of/);
+  expect((await runCli(['identity', 'settings', '--tenant', 'nobody'], env)).code).toBe(4);
+});

@@ -10,6 +10,6 @@ export * from './settings';
 export { withTenant, APP_ROLE } from './tenant-scope';
 export { newProfileId } from './profile-ids';
 export { stableId } from './stable-id';
-export { loadIdentitySettings, saveIdentitySettings } from './settings-store';
+export { loadIdentitySettings, saveIdentitySettings, identitySettingsErrors } from './settings-store';
 export { unmerge, unmergeErrors, type UnmergeRequest, type UnmergeResult, type UnmergeTarget, type UnmergedPart } from './unmerge/unmerge';
 export { rebuildTraits, type RebuiltProfile } from './survivorship/rebuild';

@@ -5,6 +5,7 @@
  */
 import { Command, type CommanderError } from 'commander';
 import { createDb, dbErrors, type Db } from '@stratum/db';
+import { identitySettingsErrors } from '@stratum/identity';
 import { tenancyErrors } from '@stratum/tenancy';
 
 export const DB_EXIT_CODES = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
@@ -38,7 +39,7 @@ export function databaseCommand(name: string, description: string): Command {
 }
 
 function exitCodeOf(err: unknown): number {
-  if (tenancyErrors.is(err, 'invalid_input')) return DB_EXIT_CODES.usage;
+  if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings')) return DB_EXIT_CODES.usage;
   if (tenancyErrors.is(err, 'not_found')) return DB_EXIT_CODES.notFound;
   if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable')) return DB_EXIT_CODES.unreachable;
   return DB_EXIT_CODES.failed;

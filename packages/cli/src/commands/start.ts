@@ -2,7 +2,7 @@
  * `stratum start` (`pnpm start`): the embedded default, no external servers: the Kafka-compatible
  * broker, the schema registry on it, every catalogue topic created or checked, every topic's value
  * schema registered; PostgreSQL (embedded, or DATABASE_URL) migrated, with a demo tenant; and the
- * pipeline services that have landed (gateway, ingest, dedup) as child processes, restarted if they crash.
+ * pipeline services that have landed (gateway, ingest, dedup, identity-resolution) as child processes, restarted if they crash.
  * Prints a banner with what runs where; Ctrl-C stops it all cleanly and the data stays under
  * --data-dir for the next run.
  */
@@ -26,6 +26,7 @@ interface StartOptions {
   gatewayPort: number;
   ingestMetricsPort: number;
   dedupMetricsPort: number;
+  identityMetricsPort: number;
   databaseUrl?: string;
 }
 
@@ -53,6 +54,7 @@ export function startCommand(): Command {
     .option('--gateway-port <port>', 'HTTP port of the gateway (the Segment-compatible API)', port, 8080)
     .option('--ingest-metrics-port <port>', "the ingest stage's /metrics /healthz /readyz port", port, 9465)
     .option('--dedup-metrics-port <port>', "the dedup stage's /metrics /healthz /readyz port", port, 9466)
+    .option('--identity-metrics-port <port>', "the identity-resolution stage's /metrics /healthz /readyz port", port, 9467)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({ port: opts.port, dataDir: join(dataDir, 'kafka'), flush: 'always', logger: jsonLogger(opts.logLevel) });
@@ -87,6 +89,7 @@ export function startCommand(): Command {
           gatewayPort: opts.gatewayPort,
           ingestMetricsPort: opts.ingestMetricsPort,
           dedupMetricsPort: opts.dedupMetricsPort,
+          identityMetricsPort: opts.identityMetricsPort,
           ...(databaseUrl ? { databaseUrl } : {}),
           report: (line) => process.stderr.write(`stratum: ${line}\n`),
         });

@@ -18,6 +18,7 @@ export interface PlatformOptions {
   gatewayPort: number;
   ingestMetricsPort: number;
   dedupMetricsPort: number;
+  identityMetricsPort: number;
   databaseUrl?: string;
   report: (line: string) => void;
 }
@@ -68,6 +69,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     services.push(
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
       supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
+      supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
       supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort) }),
     );
     await Promise.all(services.map((s) => s.started));
@@ -78,6 +80,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  Gateway (Segment API)    ${gateway}   ${gateway}/openapi.json`,
         `  Ingest stage             metrics http://127.0.0.1:${options.ingestMetricsPort}/metrics`,
         `  Dedup stage              metrics http://127.0.0.1:${options.dedupMetricsPort}/metrics`,
+        `  Identity resolution      metrics http://127.0.0.1:${options.identityMetricsPort}/metrics   profiles in PostgreSQL (docs/identity.md)`,
         `  Service logs             ${logDir}`,
         `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}`,
       ],
