@@ -15,6 +15,7 @@ export {
   type VariableDoc,
 } from './define';
 export { processEnv } from './process-env';
+export { loadConfigOrExit, EX_CONFIG } from './load-or-exit';
 export { port, integer, booleanFlag, durationMs, oneOf, identifier, brokerList, url } from './values';
 export { secret, SECRET_NAME } from './schema-info';
 export {

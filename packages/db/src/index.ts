@@ -5,4 +5,5 @@
 export { createDb, isConnectionError, type Db, type CreateDbOptions } from './connection';
 export { migrateToLatest, migrationStatus, rollbackLast, MIGRATIONS_TABLE, type MigrationStatus } from './migrate';
 export { MIGRATIONS, type Migration } from './migrations';
+export { openMigratedDbOrExit } from './open-migrated';
 export { dbErrors } from './errors';

@@ -3,8 +3,8 @@
  * security) → the stage on the runtime with exactly-once delivery (logs, /metrics, /healthz,
  * /readyz with a postgres check; SIGTERM drains; the pool closes last).
  */
-import { ConfigError, loadConfig, processEnv } from '@stratum/config';
-import { createDb, migrationStatus } from '@stratum/db';
+import { loadConfigOrExit } from '@stratum/config';
+import { openMigratedDbOrExit } from '@stratum/db';
 import { createMetricsRegistry } from '@stratum/observability';
 import { runStageProcess } from '@stratum/stream';
 import { identityConfig } from './config';
@@ -15,22 +15,10 @@ import { newProfileId } from '@stratum/identity';
 import { archivePartitions } from './resolve/archive-partitions';
 import { createResolver } from './resolve/resolver';
 
-let config;
-try {
-  config = loadConfig(identityConfig, processEnv());
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`${err.message}\n`);
-  process.exit(78); // EX_CONFIG
-}
+const config = loadConfigOrExit(identityConfig);
 
-const db = createDb(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
-const { pending } = await migrationStatus(db);
-if (pending.length > 0) {
-  process.stderr.write(`the database has ${pending.length} pending migration(s) (${pending.join(', ')}); run \`pnpm stratum db migrate\` first\n`);
-  await db.destroy();
-  process.exit(78);
-}
+// Refuses to start (exit 78) on a database the migrations have not reached.
+const db = await openMigratedDbOrExit(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
 
 const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: '0.1.0' });
 const resolver = createResolver({ db, settingsFor: identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS), partitions: archivePartitions(db), newProfileId });

@@ -2,8 +2,8 @@
  * The ingest process: config → PostgreSQL and the tenancy directory → the stage on the runtime
  * (logs, /metrics, /healthz, /readyz with a postgres check, SIGTERM drains, the pool closes last).
  */
-import { ConfigError, loadConfig, processEnv } from '@stratum/config';
-import { createDb, migrationStatus } from '@stratum/db';
+import { loadConfigOrExit } from '@stratum/config';
+import { openMigratedDbOrExit } from '@stratum/db';
 import { createMetricsRegistry } from '@stratum/observability';
 import { runStageProcess } from '@stratum/stream';
 import { createTenancyDirectory } from '@stratum/tenancy';
@@ -11,23 +11,10 @@ import { ingestConfig } from './config';
 import { promIngestMetrics } from './metrics';
 import { ingestStage } from './pipeline';
 
-let config;
-try {
-  config = loadConfig(ingestConfig, processEnv());
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`${err.message}\n`);
-  process.exit(78); // EX_CONFIG
-}
+const config = loadConfigOrExit(ingestConfig);
 
-const db = createDb(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
-// The directory reads tables a migration creates: refuse to start on a database not migrated yet.
-const { pending } = await migrationStatus(db);
-if (pending.length > 0) {
-  process.stderr.write(`the database has ${pending.length} pending migration(s) (${pending.join(', ')}); run \`pnpm stratum db migrate\` first\n`);
-  await db.destroy();
-  process.exit(78);
-}
+// Refuses to start (exit 78) on a database the migrations have not reached.
+const db = await openMigratedDbOrExit(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
 const directory = createTenancyDirectory(db, { ttlMs: config.TENANCY_CACHE_TTL_MS });
 
 const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: '0.1.0' });
