@@ -9,10 +9,20 @@ import type { Knex } from 'knex';
 
 export const APP_ROLE = 'stratum_app';
 
-export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (trx) => {
+export interface TenantTransactionOptions {
+  /**
+   * `'snapshot'`: REPEATABLE READ, READ ONLY — every statement of `work` sees one snapshot (a
+   * reader assembling an answer from several queries cannot see half of a concurrent merge) and
+   * nothing can be written. Default: READ COMMITTED, read-write.
+   */
+  readonly mode?: 'snapshot';
+}
+
+export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Knex.Transaction) => Promise<T>, options: TenantTransactionOptions = {}): Promise<T> {
+  const scoped = async (trx: Knex.Transaction) => {
     await trx.raw(`SET LOCAL ROLE ${APP_ROLE}`);
     await trx.raw("SELECT set_config('stratum.tenant_id', ?, true)", [tenantId]);
     return work(trx);
-  });
+  };
+  return options.mode === 'snapshot' ? db.transaction(scoped, { isolationLevel: 'repeatable read', readOnly: true }) : db.transaction(scoped);
 }

@@ -56,3 +56,24 @@ test('the event archive is append-only: no delete, no change but the profile it 
   await expect(withTenant(db, 'ten_a', (trx) => trx('profile_events').where({ message_id: 'm1' }).update({ type: 'page' }))).rejects.toThrow(/append-only/);
   await expect(withTenant(db, 'ten_a', (trx) => trx('profile_events').where({ message_id: 'm1' }).delete())).rejects.toThrow(/permission denied|append-only/);
 });
+
+test("mode 'snapshot': one snapshot for the whole transaction, still tenant-scoped, and read-only", async () => {
+  const seen = await withTenant(
+    db,
+    'ten_a',
+    async (trx) => {
+      const before = await trx('profiles').pluck<string[]>('id');
+      // Committed by another transaction meanwhile: a READ COMMITTED reader would see it now.
+      await withTenant(db, 'ten_a', (other) => other.raw("INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at) VALUES ('ten_a', 'prf_later', now(), now())"));
+      const after = await trx('profiles').pluck<string[]>('id');
+      const { rows } = await trx.raw<{ rows: Array<{ transaction_isolation: string }> }>('SHOW transaction_isolation');
+      return { before, after, isolation: rows[0]!.transaction_isolation };
+    },
+    { mode: 'snapshot' },
+  );
+  expect(seen.isolation).toBe('repeatable read');
+  expect(seen.after).toEqual(seen.before);
+  expect(seen.before).not.toContain('prf_ten_b');
+  await expect(withTenant(db, 'ten_a', (trx) => trx('profiles').where({ id: 'prf_ten_a' }).update({ do_not_contact: true }), { mode: 'snapshot' })).rejects.toThrow(/read-only transaction/);
+  expect(await withTenant(db, 'ten_a', (trx) => trx('profiles').pluck<string[]>('id'))).toContain('prf_later');
+});

@@ -1,6 +1,6 @@
 /**
  * @stratum/tenancy: tenants, sources, write keys (stored hashed), admin keys and tracking plans —
- * provisioning (the CLI) and the cached look-ups the gateway and ingest use.
+ * provisioning (the CLI) and the cached look-ups the gateway, ingest and the profile API use.
  */
 export * from './settings';
 export { inMemoryDirectory, type InMemorySource } from './in-memory-directory';
@@ -26,5 +26,6 @@ export {
   type TenantUpdate,
 } from './provisioning';
 export { createTenancyDirectory, type TenancyDirectoryOptions } from './directory';
+export { createAdminKeyDirectory, tenantForAdminKey, type AdminKeyDirectory, type AdminKeyTenant } from './admin-keys';
 export { longestDedupWindowSeconds } from './dedup-windows';
 export { checkTrackingPlan } from './validate';

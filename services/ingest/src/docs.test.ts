@@ -1,7 +1,7 @@
 /** docs/ingest.md is the operators' reference: every reason code, illegal value and metric must be in it, and nothing else. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ILLEGAL_IDENTIFIER_VALUES } from './illegal-values';
+import { ILLEGAL_IDENTIFIER_VALUES } from '@stratum/identifiers';
 import { INGEST_METRICS } from './metrics';
 import { QUARANTINE_REASONS } from './reasons';
 

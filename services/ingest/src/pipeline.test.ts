@@ -1,11 +1,11 @@
 /** The whole stage's steps on decoded records (no Kafka): what each record becomes. */
 import { classifyError } from '@stratum/errors';
+import { sha256Hex } from '@stratum/identifiers';
 import { exampleRecords, type RawEvent, type ValidEvent } from '@stratum/schemas';
 import type { PipelineOutcome, RecordContext } from '@stratum/stream';
 import { inMemoryDirectory, sourceSettings, tenancyErrors, type SourceSettings, type TenancyDirectory } from '@stratum/tenancy';
 import { countingIngestMetrics } from './metrics';
 import { ingestStage } from './pipeline';
-import { sha256Hex } from './identifiers/hash';
 
 const example = exampleRecords['events.raw'];
 const NOW = Date.UTC(2026, 10, 24, 9, 30, 0, 4);

@@ -1,11 +1,11 @@
 /**
  * The Segment spec's rules for each call (segment.com/docs/connections/spec): who the event is
  * about (userId or anonymousId), and what each call type needs (track: event; alias: userId and
- * previousId; group: groupId). Illegal identifier values (illegal-values.ts) count as absent.
+ * previousId; group: groupId). Illegal identifier values (@stratum/identifiers) count as absent.
  */
+import { isIllegalIdentifier } from '@stratum/identifiers';
 import type { EventType, RawEvent } from '@stratum/schemas';
 import type { RejectedIdentifier } from './identifiers/extract';
-import { isIllegalIdentifier } from './illegal-values';
 import { describeJsonType, isJsonObject, type JsonObject } from './json-object';
 import { problem, type Problem } from './reasons';
 

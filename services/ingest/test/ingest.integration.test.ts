@@ -3,12 +3,12 @@
  * source settings from a real PostgreSQL through the cached tenancy directory.
  */
 import { createDb } from '@stratum/db';
+import { sha256Hex } from '@stratum/identifiers';
 import { createMetricsRegistry, createStageMetrics, silentLogger } from '@stratum/observability';
 import type { InvalidEvent, RawEvent, ValidEvent } from '@stratum/schemas';
 import { startStage, type RunningStage } from '@stratum/stream';
 import { createTenancyDirectory, type TenancyDirectory } from '@stratum/tenancy';
 import { closedPort, collectRecords, produceRecords, uniqueName, uniqueTopics, useTestPostgres, useTestStack, type CollectedRecord, type UniqueTopics } from '@stratum/testing';
-import { sha256Hex } from '../src/identifiers/hash';
 import { ingestStage } from '../src/pipeline';
 import { provisionTenancy, publishLikeAKafkaProducer, rawEvent, type Tenancy } from './fixtures';
 

@@ -53,6 +53,9 @@ export const identity: Migration = {
         CHECK ((status = 'merged') = (merged_into IS NOT NULL))
       )`);
 
+    // "The profiles merged into this one" (the profile API, unmerge): one probe, since merged_into names the final survivor.
+    await db.raw('CREATE INDEX profiles_merged_into ON profiles (tenant_id, merged_into) WHERE merged_into IS NOT NULL');
+
     await db.raw(`
       CREATE TABLE identifiers (
         tenant_id     text        NOT NULL,

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
+import { canonicalIdentifier, sha256Hex } from '@stratum/identifiers';
 import { extractIdentifiers, type IdentitySource } from './extract';
-import { sha256Hex } from './hash';
 
 const base: IdentitySource = { type: 'track', userId: null, anonymousId: null, previousId: null, traits: {}, context: {}, defaultPhoneRegion: 'US' };
 
@@ -84,4 +85,20 @@ it('hashes an email or phone sent as an external id instead of carrying it in cl
     { type: 'phone', namespace: null, value: null, valueHash: sha256Hex('+14155550132'), path: 'context.externalIds[1].id' },
     { type: 'external_id', namespace: 'email', value: 'ab12', valueHash: sha256Hex('ab12'), path: 'context.externalIds[2].id' },
   ]);
+});
+
+// The profile API finds profiles by value with canonicalIdentifier (no region: international phones
+// only): whatever extraction hashes, a look-up of the same text must hash the same way.
+it('hashes every value exactly as canonicalIdentifier does (the look-up side of the profile API)', () => {
+  const text = fc.oneof(fc.string(), fc.constantFrom(' Ann@X.com ', 'null', '+1 415 555 0132', '(415) 555-0132', '0000', 'user-1'));
+  fc.assert(
+    fc.property(text, text, text, (userId, email, phone) => {
+      const { identifiers } = extractIdentifiers({ ...base, defaultPhoneRegion: null, userId, traits: { email, phone } });
+      return (['user_id', 'email', 'phone'] as const).every((type, i) => {
+        const looked = canonicalIdentifier(type, [userId, email, phone][i]!);
+        const found = identifiers.find((x) => x.type === type);
+        return 'rejected' in looked ? found === undefined : found?.valueHash === looked.valueHash && found.value === looked.value;
+      });
+    }),
+  );
 });

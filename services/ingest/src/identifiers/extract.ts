@@ -5,15 +5,12 @@
  * cannot be identifiers (a malformed email, an unreadable phone, a placeholder id) are left out
  * and reported, never guessed at.
  */
+import { canonicalEmail, canonicalPhone, isIllegalIdentifier, sha256Hex, type IdentifierRejection } from '@stratum/identifiers';
 import type { EventType, Identifier, IdentifierType } from '@stratum/schemas';
-import { isIllegalIdentifier } from '../illegal-values';
 import { isJsonObject, type JsonObject } from '../json-object';
-import { canonicalEmail } from './email';
-import { sha256Hex } from './hash';
-import { canonicalPhone, type PhoneRejection } from './phone';
 
 /** Why a value was not turned into an identifier (a metric label: a closed set). */
-export type IdentifierRejection = 'illegal_value' | 'invalid_email' | PhoneRejection;
+export type { IdentifierRejection };
 
 export interface RejectedIdentifier {
   readonly type: IdentifierType;

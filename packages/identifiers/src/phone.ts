@@ -7,7 +7,7 @@
  * country's actual number ranges; its extra ~100 KB cost nothing on a server.
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { isIllegalIdentifier } from '../illegal-values';
+import { isIllegalIdentifier } from './illegal-values';
 
 /** Why a phone was not turned into an identifier (a metric label, so a closed set). */
 export type PhoneRejection = 'invalid_phone' | 'no_phone_region';

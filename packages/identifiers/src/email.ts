@@ -3,7 +3,7 @@
  * and TikTok ask for before hashing. Nothing provider-specific (no Gmail dot or +tag folding):
  * those rules are not the platforms', and folding would make our hashes match nobody else's.
  */
-import { isIllegalIdentifier } from '../illegal-values';
+import { isIllegalIdentifier } from './illegal-values';
 
 /** local@domain.tld with no spaces and one @; the domain has a dot. Deliverability is not our business, shape is. */
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;

@@ -1,0 +1,153 @@
+/**
+ * The JSON Schemas of the answers and bodies (components/schemas). They describe what
+ * profiles/*.ts build; the integration tests check real answers against the required fields.
+ */
+import { IDENTIFIER_TYPES } from '@stratum/identity';
+import { MAX_CONSENTS_PER_REQUEST, MAX_EVIDENCE_BYTES, PURPOSE_PATTERN } from '../profiles/consent-body';
+import { CONSENT_STATUSES } from '../profiles/consents';
+import { MAX_LISTED } from '../profiles/profile-view';
+import { schemaRef } from './refs';
+import type { JsonSchema } from './types';
+
+const dateTime = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description: `${description} (ISO-8601, UTC).` });
+const nullable = (type: string, description: string): JsonSchema => ({ type: [type, 'null'], description });
+const cursor: JsonSchema = { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last page.' };
+
+const identifier: JsonSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: IDENTIFIER_TYPES },
+    namespace: nullable('string', 'external_id: the system (e.g. salesforce); device_id: the id kind (ios, ios_idfa, android_aaid…); null for the other types.'),
+    value: nullable('string', 'The canonical cleartext for user_id, anonymous_id, device_id and external_id; always null for email and phone (only their hash is stored).'),
+    valueHash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Lower-case hex SHA-256 of the canonical value.' },
+    firstSeenAt: dateTime('When the identifier was first seen'),
+  },
+  required: ['type', 'namespace', 'value', 'valueHash', 'firstSeenAt'],
+};
+
+const consent: JsonSchema = {
+  type: 'object',
+  description: "A purpose's current consent: its change with the latest effectiveAt.",
+  properties: {
+    purpose: { type: 'string' },
+    status: { type: 'string', enum: CONSENT_STATUSES },
+    granted: { type: 'boolean', description: 'status is granted.' },
+    effectiveAt: dateTime('When the change takes effect'),
+    recordedAt: dateTime('When it was recorded'),
+    source: { type: 'string', description: 'Where the change came from: event, api, sms_keyword, import or operator.' },
+  },
+  required: ['purpose', 'status', 'granted', 'effectiveAt', 'recordedAt', 'source'],
+};
+
+const profileProperties: Record<string, JsonSchema> = {
+  id: { type: 'string', description: 'The profile id (of the survivor, when a merged id was asked for).' },
+  status: { type: 'string', enum: ['active', 'merged'] },
+  traits: { type: 'object', description: 'The golden traits, by the tenant\'s survivorship rules.' },
+  identifiers: { type: 'array', items: schemaRef('Identifier'), description: `Oldest first; at most ${MAX_LISTED}.` },
+  identifiersTruncated: { type: 'boolean', description: `True when the profile has more than ${MAX_LISTED} identifiers.` },
+  consents: { type: 'array', items: schemaRef('Consent'), description: 'The current consent per purpose.' },
+  doNotContact: { type: 'boolean' },
+  version: { type: 'integer', description: 'The golden-record version identity resolution last published on profiles.changes.' },
+  firstSeenAt: dateTime('The earliest event'),
+  lastSeenAt: dateTime('The latest event'),
+  mergedProfileIds: { type: 'array', items: { type: 'string' }, description: `Profiles merged into this one (their ids find it); at most ${MAX_LISTED}.` },
+  mergedProfileIdsTruncated: { type: 'boolean' },
+};
+
+const profile: JsonSchema = { type: 'object', properties: profileProperties, required: Object.keys(profileProperties) };
+
+const profileAnswer: JsonSchema = {
+  type: 'object',
+  properties: {
+    ...profileProperties,
+    requestedId: { type: 'string', description: 'The id in the request path.' },
+    mergedInto: nullable('string', 'When the id asked for was merged away: the profile it was merged into (= id); else null.'),
+  },
+  required: [...Object.keys(profileProperties), 'requestedId', 'mergedInto'],
+};
+
+const event: JsonSchema = {
+  type: 'object',
+  properties: {
+    messageId: { type: 'string' },
+    type: { type: 'string', enum: ['track', 'identify', 'page', 'screen', 'group', 'alias'] },
+    event: nullable('string', 'The event name (track) or page/screen name; null otherwise.'),
+    timestamp: dateTime('When the event happened (the event time the timeline is ordered by)'),
+    receivedAt: dateTime('When Stratum received it'),
+    sourceId: { type: 'string' },
+    payload: { type: 'object', description: 'The archived event as identity resolution stored it.' },
+  },
+  required: ['messageId', 'type', 'event', 'timestamp', 'receivedAt', 'sourceId', 'payload'],
+};
+
+const merge: JsonSchema = {
+  type: 'object',
+  properties: {
+    auditId: { type: 'string' },
+    action: { type: 'string', enum: ['link', 'merge', 'unmerge', 'review', 'reject'] },
+    profileId: { type: 'string', description: 'The subject: the survivor of a merge, the profile an identifier was linked to, the profile split by an unmerge.' },
+    otherProfileIds: { type: 'array', items: { type: 'string' }, description: 'merge: the profiles absorbed; unmerge: the parts split off.' },
+    identifiers: {
+      type: 'array',
+      items: { type: 'object', properties: { type: { type: 'string', enum: IDENTIFIER_TYPES }, namespace: { type: ['string', 'null'] }, valueHash: { type: 'string' } }, required: ['type', 'namespace', 'valueHash'] },
+      description: 'The identifiers that caused it.',
+    },
+    messageId: nullable('string', 'The event that caused it; null for manual actions.'),
+    sourceId: nullable('string', 'The source of that event.'),
+    rule: { type: 'string', description: 'The rule that decided, e.g. exact identifier match, manual.' },
+    reason: nullable('string', 'Why, when recorded.'),
+    actor: nullable('string', 'Who, for manual actions.'),
+    occurredAt: dateTime('When it was recorded'),
+  },
+  required: ['auditId', 'action', 'profileId', 'otherProfileIds', 'identifiers', 'messageId', 'sourceId', 'rule', 'reason', 'actor', 'occurredAt'],
+};
+
+const consentChange: JsonSchema = {
+  type: 'object',
+  properties: {
+    purpose: { type: 'string', pattern: PURPOSE_PATTERN.source, description: 'A lower-case name, e.g. marketing, analytics, advertising, sms, email.' },
+    status: { type: 'string', enum: CONSENT_STATUSES },
+    effectiveAt: { type: 'string', format: 'date-time', description: 'ISO-8601 with an offset; default now; at most 5 minutes in the future.' },
+    evidence: { type: 'object', description: `Anything that proves the change (form id, IP, text shown), stored with it; at most ${MAX_EVIDENCE_BYTES} bytes of JSON.` },
+  },
+  required: ['purpose', 'status'],
+  additionalProperties: false,
+};
+
+const withProfileId = (properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  properties: { profileId: { type: 'string', description: 'The profile answered for (the survivor, when a merged id was asked for).' }, ...properties },
+  required: ['profileId', ...Object.keys(properties)],
+});
+
+/** components/schemas, besides Error (document.ts builds it from the error registry). */
+export function componentSchemas(): Record<string, JsonSchema> {
+  return {
+    Identifier: identifier,
+    Consent: consent,
+    Profile: profile,
+    ProfileAnswer: profileAnswer,
+    ProfileList: { type: 'object', properties: { profiles: { type: 'array', items: schemaRef('Profile'), maxItems: 1 } }, required: ['profiles'] },
+    Event: event,
+    EventPage: withProfileId({ events: { type: 'array', items: schemaRef('Event') }, nextCursor: cursor }),
+    MergeRecord: merge,
+    MergePage: withProfileId({ merges: { type: 'array', items: schemaRef('MergeRecord') }, nextCursor: cursor }),
+    ConsentChange: consentChange,
+    ConsentChanges: {
+      type: 'object',
+      properties: { consents: { type: 'array', items: schemaRef('ConsentChange'), minItems: 1, maxItems: MAX_CONSENTS_PER_REQUEST } },
+      required: ['consents'],
+      additionalProperties: false,
+    },
+    ConsentList: withProfileId({ consents: { type: 'array', items: schemaRef('Consent') } }),
+    Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
+    Readiness: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['ready', 'not_ready'] },
+        checks: { type: 'object', additionalProperties: { type: 'object', properties: { ok: { type: 'boolean' }, error: { type: 'string' } }, required: ['ok'] } },
+      },
+      required: ['status', 'checks'],
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Every endpoint of the profile API, in the order the OpenAPI document lists them. Add one: a
+ * file exporting a ProfileRoute (route.ts) and a line here — the app registers it, the document
+ * describes it, and the query parameters it declares are the only ones it accepts.
+ */
+import { findProfiles } from './find-profiles';
+import { getProfile } from './get-profile';
+import { listEvents } from './list-events';
+import { listMerges } from './list-merges';
+import { putConsents } from './put-consents';
+import type { ProfileRoute } from './route';
+
+export const PROFILE_ROUTES: readonly ProfileRoute[] = [findProfiles, getProfile, listEvents, listMerges, putConsents];
+
+export type { ProfileRoute, RouteContext, RouteDependencies, Answer } from './route';
