@@ -9,8 +9,10 @@ export const identityConfig = defineConfig({
   ...stageProcessFragment,
   ...databaseFragment,
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] })),
-  // Each chunk waits on PostgreSQL: working on several partitions at once overlaps those waits (pnpm bench dedup).
-  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(4),
+  // One partition at a time: chunks of one instance then reach Kafka in the order their database
+  // transactions committed, which keeps profiles.changes' last record per profile the newest
+  // (docs/identity.md, "Known limits": several instances, or more here, can reorder them).
+  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(1),
   IDENTITY_INPUT_TOPIC: identifier('the topic of unique events').default('events.unique'),
   IDENTITY_RESOLVED_TOPIC: identifier('the topic resolved events go to').default('events.resolved'),
   IDENTITY_CHANGES_TOPIC: identifier('the compacted topic of golden-record snapshots').default('profiles.changes'),
