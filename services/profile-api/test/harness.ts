@@ -214,6 +214,8 @@ export interface SeedEvent {
   type?: string;
   event?: string | null;
   sourceId?: string;
+  /** Keys of the identifiers the event carried (unmerge sends events where their most trusted one goes). */
+  identifierKeys?: string[];
 }
 
 export async function seedEvents(db: Db, tenantId: string, events: readonly SeedEvent[]): Promise<void> {
@@ -229,7 +231,7 @@ export async function seedEvents(db: Db, tenantId: string, events: readonly Seed
         type: e.type ?? 'track',
         event_name: e.event === undefined ? 'Order Completed' : e.event,
         source_id: e.sourceId ?? 'src_test',
-        identifier_keys: [],
+        identifier_keys: e.identifierKeys ?? [],
         payload: JSON.stringify({ messageId: e.messageId, properties: { n: e.messageId } }),
       })),
     ),

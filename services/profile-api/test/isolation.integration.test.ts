@@ -29,6 +29,7 @@ const endpoints = (id: string) => [
   { method: 'GET', path: `/v1/profiles/${id}/events?limit=10` },
   { method: 'GET', path: `/v1/profiles/${id}/merges` },
   { method: 'PUT', path: `/v1/profiles/${id}/consents`, body: { consents: [{ purpose: 'marketing', status: 'withdrawn' }] } },
+  { method: 'POST', path: `/v1/profiles/${id}/unmerge`, body: { identifier: 'email:secret@them.com' } },
 ];
 
 it('the list below covers every route with an {id}', () => {

@@ -21,6 +21,8 @@ export const profileApiErrors = defineErrorCodes({
   unauthorized: { status: 401, retriable: false, description: 'No admin key, or one that is unknown, expired or revoked. Send `Authorization: Bearer sk_…` (or HTTP Basic with the key as user name).' },
   profile_not_found: { status: 404, retriable: false, description: 'No profile with this id in your tenant.' },
   not_found: { status: 404, retriable: false, description: 'No such endpoint.' },
+  identifier_not_on_profile: { status: 409, retriable: false, description: 'unmerge: the identifier named is not on this profile (it may belong to another one now).' },
+  edge_not_found: { status: 409, retriable: false, description: 'unmerge: no active link between the two identifiers on this profile.' },
   method_not_allowed: { status: 405, retriable: false, description: 'The endpoint exists but not for this method; `Allow` lists the ones it takes.' },
   body_too_large: { status: 413, retriable: false, description: 'The request body is over the limit; `limit` and `size` in bytes.' },
   unsupported_media_type: { status: 415, retriable: false, description: 'The body has a Content-Type other than JSON (or a Content-Encoding); send `application/json`.' },

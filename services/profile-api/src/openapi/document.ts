@@ -16,6 +16,7 @@ const STATUS_NAMES: Readonly<Record<number, string>> = {
   401: 'Unauthorized',
   404: 'NotFound',
   405: 'MethodNotAllowed',
+  409: 'Conflict',
   413: 'ContentTooLarge',
   415: 'UnsupportedMediaType',
   500: 'InternalError',

@@ -21,6 +21,7 @@ export const ERROR_RESPONSES = {
   400: responseRef('BadRequest'),
   401: responseRef('Unauthorized'),
   404: responseRef('NotFound'),
+  409: responseRef('Conflict'),
   413: responseRef('ContentTooLarge'),
   415: responseRef('UnsupportedMediaType'),
   500: responseRef('InternalError'),

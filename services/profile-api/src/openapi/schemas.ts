@@ -139,6 +139,39 @@ export function componentSchemas(): Record<string, JsonSchema> {
       required: ['consents'],
       additionalProperties: false,
     },
+    UnmergeRequest: {
+      type: 'object',
+      description: "What to take out of the profile's graph: one identifier (every link it has), or the link between two identifiers. Identifiers as in the look-up: `<type>:<value>` (hashed server-side), `<type>:<namespace>:<value>` for external_id and device_id.",
+      properties: {
+        identifier: { type: 'string', maxLength: 1024, examples: ['email:ann@example.com'] },
+        edge: { type: 'array', items: { type: 'string', maxLength: 1024 }, minItems: 2, maxItems: 2, examples: [['user_id:bob', 'anonymous_id:ipad-7']] },
+        reason: { type: 'string', maxLength: 500 },
+      },
+      additionalProperties: false,
+    },
+    UnmergeResult: {
+      type: 'object',
+      properties: {
+        auditId: { type: 'string' },
+        kept: schemaRef('UnmergedPart'),
+        split: { type: 'array', items: schemaRef('UnmergedPart') },
+        removedEdges: { type: 'integer' },
+        occurredAt: { type: 'string', format: 'date-time' },
+      },
+      required: ['auditId', 'kept', 'split', 'removedEdges', 'occurredAt'],
+    },
+    UnmergedPart: {
+      type: 'object',
+      properties: {
+        profileId: { type: 'string' },
+        restored: { type: 'boolean', description: 'The id of a profile merged away earlier, given back.' },
+        identifiers: { type: 'array', items: { type: 'string' }, description: 'Identifier keys `<type>:<namespace>:<valueHash>`.' },
+        events: { type: 'integer' },
+        traits: { type: 'object', additionalProperties: true },
+        version: { type: 'integer' },
+      },
+      required: ['profileId', 'restored', 'identifiers', 'events', 'traits', 'version'],
+    },
     ConsentList: withProfileId({ consents: { type: 'array', items: schemaRef('Consent') } }),
     Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
     Readiness: {

@@ -8,8 +8,9 @@ import { getProfile } from './get-profile';
 import { listEvents } from './list-events';
 import { listMerges } from './list-merges';
 import { putConsents } from './put-consents';
+import { unmergeProfile } from './unmerge';
 import type { ProfileRoute } from './route';
 
-export const PROFILE_ROUTES: readonly ProfileRoute[] = [findProfiles, getProfile, listEvents, listMerges, putConsents];
+export const PROFILE_ROUTES: readonly ProfileRoute[] = [findProfiles, getProfile, listEvents, listMerges, putConsents, unmergeProfile];
 
 export type { ProfileRoute, RouteContext, RouteDependencies, Answer } from './route';
