@@ -15,15 +15,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number; identity: number }): Promise<{ p: CliProcess; writeKey: string }> {
+async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number; identity: number; profileApi: number }): Promise<{ p: CliProcess; writeKey: string; adminKey: string | null }> {
   const p = startCli(
-    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup), '--identity-metrics-port', String(ports.identity)],
+    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup), '--identity-metrics-port', String(ports.identity), '--profile-api-port', String(ports.profileApi)],
     { DATABASE_URL: '' },
   );
   await until(() => /Ctrl-C stops everything/.test(p.out()) || p.child.exitCode !== null, 120_000, 'the banner');
   const writeKey = /write key (wk_\S+)/.exec(p.out())?.[1];
   if (!writeKey) throw new Error(`no write key in the banner: ${p.out()} ${p.err()}`);
-  return { p, writeKey };
+  return { p, writeKey, adminKey: /admin key (sk_\S+)/.exec(p.out())?.[1] ?? null };
 }
 
 async function stop(p: CliProcess): Promise<void> {
@@ -39,8 +39,8 @@ async function metricReaches(url: string, pattern: RegExp): Promise<void> {
   }
 }
 
-it('runs gateway, ingest, dedup and identity resolution on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
-  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort(), identity: await closedPort() };
+it('runs gateway, ingest, dedup, identity resolution and the profile API on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
+  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort(), identity: await closedPort(), profileApi: await closedPort() };
   const first = await up(ports);
   try {
     expect(first.p.out()).toMatch(new RegExp(`Gateway \\(Segment API\\)\\s+http://127.0.0.1:${ports.gateway}`));
@@ -58,12 +58,18 @@ it('runs gateway, ingest, dedup and identity resolution on embedded PostgreSQL; 
     expect(await (await fetch(`http://127.0.0.1:${ports.dedup}/metrics`)).text()).toMatch(/stratum_stage_records_out_total\{stage="dedup",output="unique",outcome="ok",reason=""\} 1/);
     // ...and identity resolution put it on a new profile.
     await metricReaches(`http://127.0.0.1:${ports.identity}/metrics`, /stratum_identity_profiles_created_total 1/);
+    // The profile API shows the golden record to the demo tenant's admin key, and nobody else.
+    const lookup = `http://127.0.0.1:${ports.profileApi}/v1/profiles?identifier=user_id:user-1`;
+    expect((await fetch(lookup)).status).toBe(401);
+    const profiles = (await (await fetch(lookup, { headers: { authorization: `Bearer ${first.adminKey}` } })).json()) as { profiles: Array<{ id: string; identifiers: unknown[] }> };
+    expect(profiles.profiles).toHaveLength(1);
   } finally {
     await stop(first.p);
   }
   const second = await up(ports);
   try {
     expect(second.writeKey).toBe(first.writeKey);
+    expect(second.adminKey).toBe(first.adminKey);
   } finally {
     await stop(second.p);
   }

@@ -2,7 +2,7 @@
  * `stratum start` (`pnpm start`): the embedded default, no external servers: the Kafka-compatible
  * broker, the schema registry on it, every catalogue topic created or checked, every topic's value
  * schema registered; PostgreSQL (embedded, or DATABASE_URL) migrated, with a demo tenant; and the
- * pipeline services that have landed (gateway, ingest, dedup, identity-resolution) as child processes, restarted if they crash.
+ * pipeline services that have landed (gateway, ingest, dedup, identity-resolution, profile API) as child processes, restarted if they crash.
  * Prints a banner with what runs where; Ctrl-C stops it all cleanly and the data stays under
  * --data-dir for the next run.
  */
@@ -27,6 +27,7 @@ interface StartOptions {
   ingestMetricsPort: number;
   dedupMetricsPort: number;
   identityMetricsPort: number;
+  profileApiPort: number;
   databaseUrl?: string;
 }
 
@@ -55,6 +56,7 @@ export function startCommand(): Command {
     .option('--ingest-metrics-port <port>', "the ingest stage's /metrics /healthz /readyz port", port, 9465)
     .option('--dedup-metrics-port <port>', "the dedup stage's /metrics /healthz /readyz port", port, 9466)
     .option('--identity-metrics-port <port>', "the identity-resolution stage's /metrics /healthz /readyz port", port, 9467)
+    .option('--profile-api-port <port>', 'HTTP port of the profile API (tenant admin key)', port, 8090)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({ port: opts.port, dataDir: join(dataDir, 'kafka'), flush: 'always', logger: jsonLogger(opts.logLevel) });
@@ -90,6 +92,7 @@ export function startCommand(): Command {
           ingestMetricsPort: opts.ingestMetricsPort,
           dedupMetricsPort: opts.dedupMetricsPort,
           identityMetricsPort: opts.identityMetricsPort,
+          profileApiPort: opts.profileApiPort,
           ...(databaseUrl ? { databaseUrl } : {}),
           report: (line) => process.stderr.write(`stratum: ${line}\n`),
         });

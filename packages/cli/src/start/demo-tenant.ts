@@ -1,7 +1,7 @@
 /**
  * The demo tenant `stratum start` creates so a newcomer can send an event at once. Its write key
- * is kept in <data-dir>/demo-tenant.json (a local dev file; production keys are shown once and
- * stored only hashed), so every later run's banner can print it again.
+ * and admin key are kept in <data-dir>/demo-tenant.json (a local dev file; production keys are
+ * shown once and stored only hashed), so every later run's banner can print them again.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ export interface DemoTenant {
   tenantId: string;
   sourceId: string;
   writeKey: string;
+  /** For the profile API; null when the tenant was created by an older run that did not keep it. */
+  adminKey: string | null;
 }
 
 export async function ensureDemoTenant(db: Db, dataDir: string): Promise<DemoTenant> {
@@ -19,10 +21,10 @@ export async function ensureDemoTenant(db: Db, dataDir: string): Promise<DemoTen
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoTenant) : null;
   const t = await provisionTenant(db, { name: 'demo', defaultPhoneRegion: 'US' });
   let demo: DemoTenant;
-  if (t.writeKey) demo = { tenantId: t.tenantId, sourceId: t.sourceId, writeKey: t.writeKey };
-  else if (saved && saved.tenantId === t.tenantId) demo = saved;
-  // The tenant exists but its key was lost (the file deleted, or another database): issue a new one.
-  else demo = { tenantId: t.tenantId, sourceId: t.sourceId, writeKey: (await rotateWriteKey(db, t.sourceId)).writeKey };
+  if (t.writeKey) demo = { tenantId: t.tenantId, sourceId: t.sourceId, writeKey: t.writeKey, adminKey: t.adminKey };
+  else if (saved && saved.tenantId === t.tenantId) demo = { ...saved, adminKey: saved.adminKey ?? null };
+  // The tenant exists but its keys were lost (the file deleted, or another database): issue a new write key.
+  else demo = { tenantId: t.tenantId, sourceId: t.sourceId, writeKey: (await rotateWriteKey(db, t.sourceId)).writeKey, adminKey: null };
   writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;
 }

@@ -19,6 +19,7 @@ export interface PlatformOptions {
   ingestMetricsPort: number;
   dedupMetricsPort: number;
   identityMetricsPort: number;
+  profileApiPort: number;
   databaseUrl?: string;
   report: (line: string) => void;
 }
@@ -32,7 +33,7 @@ export interface Platform {
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
 const serviceEntry = (name: string) => join(repoRoot, 'services', name, 'src', 'main.ts');
 // Both services log this once they serve /metrics (runStageProcess, and the gateway's listen line).
-const READY = /health and metrics endpoints up|gateway listening/;
+const READY = /health and metrics endpoints up|gateway listening|profile API listening/;
 
 function redact(url: string): string {
   const u = new URL(url);
@@ -70,6 +71,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
       supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
       supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
+      supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1' }),
       supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort) }),
     );
     await Promise.all(services.map((s) => s.started));
@@ -81,12 +83,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  Ingest stage             metrics http://127.0.0.1:${options.ingestMetricsPort}/metrics`,
         `  Dedup stage              metrics http://127.0.0.1:${options.dedupMetricsPort}/metrics`,
         `  Identity resolution      metrics http://127.0.0.1:${options.identityMetricsPort}/metrics   profiles in PostgreSQL (docs/identity.md)`,
+        `  Profile API              http://127.0.0.1:${options.profileApiPort}   http://127.0.0.1:${options.profileApiPort}/openapi.json   (Bearer <admin key>)`,
         `  Service logs             ${logDir}`,
-        `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}`,
+        `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}${demo.adminKey ? `  admin key ${demo.adminKey}` : ''}`,
       ],
       tryLines: () => [
         `  curl -u ${demo.writeKey}: ${gateway}/v1/track -H 'content-type: application/json' \\`,
         `    -d '{"userId":"user-1","event":"Order Completed","properties":{"total":42}}'`,
+        ...(demo.adminKey
+          ? [`  curl -H 'Authorization: Bearer ${demo.adminKey}' 'http://127.0.0.1:${options.profileApiPort}/v1/profiles?identifier=user_id:user-1'   # the golden record`]
+          : []),
         `  kcat -b ${options.brokers[0]} -C -t events.valid -o beginning -e -f '%k\\n'   # tenantId:messageId of each validated event`,
         `  kcat -b ${options.brokers[0]} -C -t events.unique -X isolation.level=read_committed -o beginning -e -f '%k\\n'   # each event once, repeats dropped`,
       ],
