@@ -25,6 +25,34 @@ function txnProducer(transactionalId = uniqueName('tx'), transactionTimeout = 60
 }
 
 describe('transactions with kafkajs', () => {
+  it('hides interleaved transactions aborted out of order, across many small fetches (kafkajs activates one aborted transaction per record)', async () => {
+    const topic = await newTopic(1);
+    const [a, b, c] = [txnProducer(), txnProducer(), txnProducer()];
+    await Promise.all([a.connect(), b.connect(), c.connect()]);
+    const ta = await a.transaction();
+    const tb = await b.transaction();
+    // Interleaved: a's transaction starts first, b's second; b is aborted first.
+    for (const i of [1, 2, 3]) {
+      await ta.send({ topic, messages: [{ value: `a${i}`, partition: 0 }] });
+      await tb.send({ topic, messages: [{ value: `b${i}`, partition: 0 }] });
+    }
+    await tb.abort();
+    const tc = await c.transaction();
+    await tc.send({ topic, messages: [{ value: 'c1', partition: 0 }] });
+    await tc.commit();
+    await ta.abort(); // the transaction that began first is aborted last
+    // One batch per fetch: later fetches start inside both aborted spans.
+    const consumer = shared.tb.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100, maxBytesPerPartition: 80 });
+    const seen: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await new Promise((r) => setTimeout(r, 2000));
+    await consumer.disconnect();
+    await Promise.all([a.disconnect(), b.disconnect(), c.disconnect()]);
+    expect(seen).toEqual(['c1']);
+  });
+
   it('hides aborted records from READ_COMMITTED consumers and shows committed ones', async () => {
     const topic = await newTopic(2);
     const producer = txnProducer();

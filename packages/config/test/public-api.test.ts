@@ -7,6 +7,7 @@ it('exports exactly the documented API', () => {
     [
       'ConfigError',
       'LOG_LEVELS',
+      'EX_CONFIG',
       'SECRET_NAME',
       'booleanFlag',
       'brokerList',
@@ -19,6 +20,7 @@ it('exports exactly the documented API', () => {
       'integer',
       'kafkaFragment',
       'loadConfig',
+      'loadConfigOrExit',
       'observabilityFragment',
       'oneOf',
       'port',

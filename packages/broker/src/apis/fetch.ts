@@ -13,6 +13,7 @@
  * Long-polls until min_bytes are available or max_wait_ms passes. READ_COMMITTED reads stop at
  * the last stable offset and list the aborted transactions in range, so clients can drop them.
  */
+import { LOG_OVERHEAD, readBatchHeader } from '../log/record-batch';
 import { defineApi, type RequestContext } from '../protocol/api';
 import { ErrorCode } from '../protocol/error-codes';
 import type { BrokerState } from '../broker-state';
@@ -66,8 +67,32 @@ function readPartition(p: Partition | undefined, req: FetchPartition, committedO
   const upper = committedOnly ? lso : hwm;
   // The log returns at least one whole batch; a full response (budget 0) must get none.
   const records = budget > 0 ? p.log.read(req.fetchOffset, upper, Math.min(req.maxBytes, budget)) : Buffer.alloc(0);
-  const aborted = committedOnly ? (records.length ? p.abortedIn(req.fetchOffset, upper) : []) : null;
+  const aborted = committedOnly ? (records.length ? abortedFor(records, p.abortedIn(req.fetchOffset, upper)) : []) : null;
   return { ...base, errorCode: ErrorCode.NONE, aborted, records };
+}
+
+/**
+ * The aborted transactions of a READ_COMMITTED answer as kafkajs can apply them. Its filter walks
+ * the records once, activating at most one aborted transaction per record, in list order, when the
+ * record's offset reaches the transaction's first offset. Kafka's own order (abort time) and first
+ * offsets before the fetch start (a transaction begun before it) both let records slip through:
+ * two transactions aborted out of order, or both begun before the fetch, activate late. So each
+ * one is reported at its producer's first batch inside the returned data (distinct offsets), and
+ * the list is sorted by that offset; one with no batch in the data is left out. librdkafka and the
+ * Java client, which index by producer, read the same list correctly.
+ */
+function abortedFor(records: Buffer, overlapping: readonly AbortedTxn[]): AbortedTxn[] {
+  if (overlapping.length === 0) return [];
+  const firstInData = new Map<AbortedTxn, number>();
+  for (let at = 0; at + LOG_OVERHEAD <= records.length; ) {
+    const h = readBatchHeader(records, at);
+    if (!h) break;
+    for (const t of overlapping) {
+      if (!firstInData.has(t) && h.producerId === t.producerId && h.baseOffset >= t.firstOffset && h.baseOffset <= t.lastOffset) firstInData.set(t, h.baseOffset);
+    }
+    at += h.size;
+  }
+  return [...firstInData].map(([t, first]) => ({ ...t, firstOffset: first })).sort((a, b) => a.firstOffset - b.firstOffset);
 }
 
 function gather(broker: BrokerState, req: FetchRequest): Gathered {
