@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   stage: () => import('./stage/main'),
   ingest: () => import('./ingest/ingest'),
   dedup: () => import('./dedup/dedup'),
+  identity: () => import('./identity/identity'),
   gateway: () => import('./gateway/main'),
 };
 
