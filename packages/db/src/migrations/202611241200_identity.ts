@@ -110,8 +110,9 @@ export const identity: Migration = {
       )`);
     await db.raw('CREATE INDEX identity_audit_profile ON identity_audit (tenant_id, profile_id, occurred_at)');
     await db.raw('CREATE INDEX identity_audit_others ON identity_audit USING gin (other_profile_ids)');
-    // The anomaly guard counts recent merges per identifier key.
-    await db.raw('CREATE INDEX identity_audit_identifiers ON identity_audit USING gin (identifiers)');
+    // A replayed chunk finds its decisions by messageId; the anomaly guard counts recent merges.
+    await db.raw('CREATE INDEX identity_audit_message ON identity_audit (tenant_id, message_id)');
+    await db.raw("CREATE INDEX identity_audit_recent_merges ON identity_audit (tenant_id, occurred_at) WHERE action = 'merge'");
 
     // The surviving value of each trait, with where and when it came from (value null = removed by a later event).
     await db.raw(`

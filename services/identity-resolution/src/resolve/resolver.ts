@@ -11,7 +11,7 @@ import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
 import { lookupKeys, planEventOf } from './plan-input';
-import { lockState, readChunkAudits, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
+import { lockState, readChunkAudits, recentMergesOf, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
 
 export interface TenantResolution {
   readonly plan: ResolutionPlan;
@@ -79,7 +79,20 @@ export function createResolver(deps: ResolverDependencies): Resolver {
         try {
           return await withTenant(deps.db, tenantId, async (trx) => {
             const state = await lockState(trx, tenantId, lookupKeys(planEvents), settings);
-            const plan = planResolution({ events: planEvents, ...state, settings, newProfileId: deps.newProfileId });
+            // The anomaly guard needs the recent merges of the identifiers the chunk merges through: plan, ask about
+            // those (a few keys, not the whole chunk's), plan again with what they have done — until no new key comes up.
+            const recentMerges = new Map<string, number>();
+            const asked = new Set<string>();
+            let plan = planResolution({ events: planEvents, ...state, recentMerges, settings, newProfileId: deps.newProfileId });
+            for (let round = 0; round < 3; round++) {
+              const linking = [...new Set(plan.audits.filter((a) => a.action === 'merge' || a.action === 'review').flatMap((a) => a.identifiers.map((i) => i.key)))].filter((k) => !asked.has(k));
+              if (linking.length === 0) break;
+              linking.forEach((k) => asked.add(k));
+              const found = await recentMergesOf(trx, tenantId, linking, settings.anomaly.windowSeconds);
+              if (found.size === 0) continue;
+              found.forEach((n, k) => recentMerges.set(k, n));
+              plan = planResolution({ events: planEvents, ...state, recentMerges, settings, newProfileId: deps.newProfileId });
+            }
             const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
             const profiles = await writePlan(trx, tenantId, plan, archive, (a) => auditIdOf(tenantId, a), (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
             // A late removal under a rule other than latest: the stored state cannot tell what it set aside, the archive can.

@@ -26,7 +26,6 @@ export interface LockedState {
   known: Map<string, string>;
   profiles: Map<string, KnownProfile>;
   traits: Map<string, Map<string, StoredTrait>>;
-  recentMerges: Map<string, number>;
 }
 
 const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
@@ -48,8 +47,7 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
   const profileIds = [...new Set(known.values())].sort();
   const profiles = new Map<string, KnownProfile>();
   const traits = new Map<string, Map<string, StoredTrait>>();
-  const recentMerges = new Map<string, number>();
-  if (profileIds.length === 0) return { known, profiles, traits, recentMerges };
+  if (profileIds.length === 0) return { known, profiles, traits };
 
   const { rows: profileRows } = await trx.raw<{ rows: Array<{ id: string; status: string; first_seen_ms: string }> }>(
     `SELECT id, status, ${ms('first_seen_at')} AS first_seen_ms FROM profiles WHERE tenant_id = ? AND id = ANY(?) ORDER BY id FOR UPDATE`,
@@ -88,16 +86,25 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
     });
     traits.set(r.profile_id, m);
   }
-  // The anomaly guard's memory: merges each existing identifier of the chunk caused within the window.
-  const { rows: mergeRows } = await trx.raw<{ rows: Array<{ key: string; n: number }> }>(
+  return { known, profiles, traits };
+}
+
+/**
+ * The anomaly guard's memory: merges each of `keys` linked within the window. Asked only for the
+ * identifiers a first plan would merge through (a few per chunk, not every key of the chunk).
+ */
+export async function recentMergesOf(trx: Knex.Transaction, tenantId: string, keys: readonly string[], windowSeconds: number): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (keys.length === 0) return counts;
+  const { rows } = await trx.raw<{ rows: Array<{ key: string; n: number }> }>(
     `SELECT k AS key, count(*)::int AS n
      FROM identity_audit a, jsonb_array_elements_text(a.identifiers) AS k
-     WHERE a.tenant_id = ? AND a.action = 'merge' AND a.identifiers \\?| ?::text[] AND a.occurred_at > now() - make_interval(secs => ?) AND k = ANY(?)
+     WHERE a.tenant_id = ? AND a.action = 'merge' AND a.occurred_at > now() - make_interval(secs => ?) AND k = ANY(?)
      GROUP BY k`,
-    [tenantId, [...known.keys()], settings.anomaly.windowSeconds, [...known.keys()]],
+    [tenantId, windowSeconds, [...keys]],
   );
-  for (const r of mergeRows) recentMerges.set(r.key, r.n);
-  return { known, profiles, traits, recentMerges };
+  for (const r of rows) counts.set(r.key, r.n);
+  return counts;
 }
 
 /** What the archive keeps of an event (its content never changes; profile_id follows merges). */
