@@ -40,7 +40,8 @@ const partitionKey = (topic: string, partition: number) => `${topic}/${partition
 export function transactionalDelivery(options: TransactionalDeliveryOptions): OutputDelivery {
   const { kafka, groupId, logger } = options;
   const producers = new Map<string, PartitionProducer>();
-  let admin: Admin | null = null;
+  // One connection, shared: partitions processed at once must not each see a half-connected client.
+  let admin: Promise<Admin> | null = null;
 
   async function producerFor(topic: string, partition: number): Promise<PartitionProducer> {
     const key = partitionKey(topic, partition);
@@ -66,11 +67,15 @@ export function transactionalDelivery(options: TransactionalDeliveryOptions): Ou
   }
 
   async function committedOffset(topic: string, partition: number): Promise<bigint | null> {
-    if (!admin) {
-      admin = kafka.admin();
-      await admin.connect();
-    }
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })().catch((err: unknown) => {
+      admin = null; // let the next chunk try again
+      throw err;
+    });
+    const [offsets] = await (await admin).fetchOffsets({ groupId, topics: [topic] });
     const offset = offsets?.partitions.find((p) => p.partition === partition)?.offset;
     return offset === undefined || BigInt(offset) < 0n ? null : BigInt(offset);
   }
@@ -114,7 +119,7 @@ export function transactionalDelivery(options: TransactionalDeliveryOptions): Ou
       const all = [...producers.values()];
       producers.clear();
       await Promise.all(all.map((e) => e.producer.disconnect().catch(() => undefined)));
-      await admin?.disconnect().catch(() => undefined);
+      await admin?.then((a) => a.disconnect()).catch(() => undefined);
     },
   };
 }
