@@ -13,3 +13,4 @@ export { stableId } from './stable-id';
 export { loadIdentitySettings, saveIdentitySettings, identitySettingsErrors } from './settings-store';
 export { unmerge, unmergeErrors, type UnmergeRequest, type UnmergeResult, type UnmergeTarget, type UnmergedPart } from './unmerge/unmerge';
 export { rebuildTraits, type RebuiltProfile } from './survivorship/rebuild';
+export { upsertTraitRows, type TraitRow } from './survivorship/trait-rows';

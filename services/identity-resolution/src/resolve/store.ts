@@ -13,7 +13,7 @@
  */
 import type { Knex } from 'knex';
 import { defineErrorCodes } from '@stratum/errors';
-import { goldenTraits, parseIdentifierKey, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
+import { goldenTraits, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { IdentifierType } from '@stratum/schemas';
 import type { KnownProfile, ResolutionPlan } from './plan';
 
@@ -180,35 +180,11 @@ export async function writePlan(
       [tenantId, json(plan.edges.map((e) => ({ a: e.a, b: e.b, message_id: e.messageId, source_id: e.sourceId, rule: e.rule })))],
     );
   }
-  const traitRows = [...plan.traits].flatMap(([profileId, { all, changed }]) =>
-    [...changed].map((name) => {
-      const t = all.get(name)!;
-      return {
-        profile_id: profileId,
-        name,
-        value: t.value,
-        event_ms: t.eventTs,
-        first_ms: t.firstTs,
-        source_id: t.sourceId,
-        message_id: t.messageId,
-        removed_ms: t.removed?.ts ?? null,
-        removed_message_id: t.removed?.messageId ?? null,
-        stale: t.stale === true,
-      };
-    }),
+  await upsertTraitRows(
+    trx,
+    tenantId,
+    [...plan.traits].flatMap(([profileId, { all, changed }]) => [...changed].map((name) => ({ profileId, name, trait: all.get(name)! }))),
   );
-  if (traitRows.length > 0) {
-    await trx.raw(
-      `INSERT INTO profile_traits (tenant_id, profile_id, name, value, event_ts, first_ts, source_id, message_id, removed_ts, removed_message_id, stale)
-       SELECT ?, t.profile_id, t.name, t.value, ${ts('t.event_ms')}, ${ts('t.first_ms')}, t.source_id, t.message_id,
-              CASE WHEN t.removed_ms IS NULL THEN NULL ELSE ${ts('t.removed_ms')} END, t.removed_message_id, t.stale
-       FROM json_to_recordset(?::json) AS t(profile_id text, name text, value jsonb, event_ms bigint, first_ms bigint, source_id text, message_id text, removed_ms bigint, removed_message_id text, stale boolean)
-       ON CONFLICT (tenant_id, profile_id, name) DO UPDATE SET value = excluded.value, event_ts = excluded.event_ts, first_ts = excluded.first_ts,
-         source_id = excluded.source_id, message_id = excluded.message_id, removed_ts = excluded.removed_ts,
-         removed_message_id = excluded.removed_message_id, stale = excluded.stale, updated_at = now()`,
-      [tenantId, json(traitRows)],
-    );
-  }
   // Touched profiles: golden traits where they changed, seen-at span, version.
   const updates = [...plan.touched].map(([id, span]) => {
     const t = plan.traits.get(id);
