@@ -15,7 +15,7 @@
  *
  * Environment: BENCH_BROKERS, BENCH_REGISTRY_URL (required), BENCH_COUNT (50000), BENCH_ROUNDS (3),
  * BENCH_PARTITIONS (6), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres: a
- * database `stratum_bench_<stamp>` is created there and dropped at the end), BENCH_CACHE_ENTRIES
+ * database `stratum_test_<hex>` is created there and dropped at the end), BENCH_CACHE_ENTRIES
  * (200000), BENCH_BROKER_PID (optional: the broker's CPU is reported per run). For analysis only
  * (defaults reproduce the recorded runs): BENCH_BATCH_SIZE (500) and BENCH_CONCURRENCY
  * (partitionsConsumedConcurrently, 4: dedup's default STAGE_CONCURRENT_PARTITIONS) apply to every variant; BENCH_ONLY (e.g. `dedup` or
@@ -30,7 +30,7 @@ import { createMetricsRegistry, createStageMetrics, silentLogger, type StageMetr
 import { confluentRegistryClient, createSerde, exampleRecords, type ValidEvent } from '@stratum/schemas';
 import { defineStage, ok, pipeline, recordStep, startStage, type OutputSchemas, type StageDefinition } from '@stratum/stream';
 import { inMemoryDirectory, sourceSettings } from '@stratum/tenancy';
-import { testKafkaClient } from '@stratum/testing';
+import { startTestPostgres, testKafkaClient } from '@stratum/testing';
 import { createClaimStore, utcDay, type ClaimStore } from '../src/claims/claim-store';
 import { ensureDayPartitions } from '../src/claims/day-partitions';
 import { FrontCache } from '../src/claims/front-cache';
@@ -175,23 +175,17 @@ interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** A fresh database on BENCH_DATABASE_URL's server, through the test harness (created, and dropped with FORCE by stop()). */
 async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `stratum_bench_${stamp}`;
-  const server = createDb(DATABASE_URL, { maxConnections: 1, applicationName: 'stratum-bench-admin' });
-  await server.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { applicationName: 'stratum-bench-dedup' });
+  const server = await startTestPostgres({ env: { DATABASE_URL } });
+  const { name, url } = await server.newDatabase();
+  const db = createDb(url, { applicationName: 'stratum-bench-dedup' });
   let dropped: Promise<void> | null = null;
   const drop = () =>
     (dropped ??= (async () => {
       await db.destroy().catch(() => undefined);
-      try {
-        await server.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        log(`dropped database ${name}`);
-      } finally {
-        await server.destroy();
-      }
+      await server.stop();
+      log(`dropped database ${name}`);
     })());
   try {
     await migrateToLatest(db);

@@ -3,7 +3,7 @@
  * process: bench code may not import a service). No Kafka: the resolver is measured directly,
  * since that is where the golden-record upserts happen.
  *
- * 1. A fresh PostgreSQL database (`stratum_bench_identity_<stamp>`, migrated; dropped at the end,
+ * 1. A fresh PostgreSQL database (`stratum_test_<hex>` via the test harness, migrated; dropped at the end,
  *    also on failure and SIGINT/SIGTERM).
  * 2. A warm graph for one tenant, loaded in bulk (not through the resolver: json_to_recordset
  *    inserts inside withTenant, as the app role under row-level security, 5,000 people per
@@ -57,9 +57,10 @@ import type { Knex } from 'knex';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
 import { identifierKey, newProfileId, refOf, withTenant } from '@stratum/identity';
 import { exampleRecords, type Identifier, type UniqueEvent } from '@stratum/schemas';
+import { startTestPostgres } from '@stratum/testing';
 import { identitySettingsCache } from '../src/identity-settings-cache';
 import { archivePartitions } from '../src/resolve/archive-partitions';
-import { createResolver, type TenantResolution } from '../src/resolve/resolver';
+import { archivePayloadOf, createResolver, type TenantResolution } from '../src/resolve/resolver';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const DATABASE_URL = env('BENCH_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -343,25 +344,19 @@ interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** A fresh database on BENCH_DATABASE_URL's server, through the test harness (created, and dropped with FORCE by stop()). */
 async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `stratum_bench_identity_${stamp}`;
-  const server = createDb(DATABASE_URL, { maxConnections: 1, applicationName: 'stratum-bench-admin' });
-  await server.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { maxConnections: 4, applicationName: 'bench-identity-main' });
+  const server = await startTestPostgres({ env: { DATABASE_URL } });
+  const { name, url } = await server.newDatabase();
+  const db = createDb(url, { maxConnections: 4, applicationName: 'bench-identity-main' });
   instrumentPg(db);
   let dropped: Promise<void> | null = null;
   const drop = () =>
     (dropped ??= (async () => {
       await db.destroy().catch(() => undefined);
       for (const pool of openPools) await pool.destroy().catch(() => undefined);
-      try {
-        await server.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        log(`dropped database ${name}`);
-      } finally {
-        await server.destroy();
-      }
+      await server.stop();
+      log(`dropped database ${name}`);
     })());
   try {
     await migrateToLatest(db);
@@ -370,7 +365,7 @@ async function createBenchDatabase(): Promise<BenchDatabase> {
     throw err;
   }
   log(`created database ${name} (migrated)`);
-  return { db, url: url.toString(), drop };
+  return { db, url, drop };
 }
 
 const openPools = new Set<Db>();
@@ -628,27 +623,6 @@ interface ChunkRows {
   archive: { message_id: string[]; event_ms: number[]; profile_id: string[]; received_ms: number[]; type: string[]; event_name: (string | null)[]; source_id: string[]; keys: string[]; payload: string[] };
   profiles: { id: string[]; status: string[]; merged_into: (string | null)[]; traits: string[]; version: number[]; first_ms: number[]; last_ms: number[] };
   identifiers: { type: string[]; namespace: string[]; value_hash: string[]; value: (string | null)[]; profile_id: string[]; first_ms: number[] };
-}
-
-/** What the resolver archives of an event (resolver.ts's `archived`, which it does not export). */
-function archivePayloadOf(event: UniqueEvent) {
-  const parse = (s: string) => JSON.parse(s) as Record<string, unknown>;
-  return {
-    channel: event.channel,
-    userId: event.userId,
-    anonymousId: event.anonymousId,
-    previousId: event.previousId,
-    groupId: event.groupId,
-    event: event.event,
-    name: event.name,
-    properties: parse(event.properties),
-    traits: parse(event.traits),
-    context: parse(event.context),
-    originalTimestamp: event.originalTimestamp,
-    sentAt: event.sentAt,
-    requestId: event.requestId,
-    schemaVersion: event.schemaVersion,
-  };
 }
 
 /** The rows the resolver wrote for a chunk, as the baseline inserts them. */

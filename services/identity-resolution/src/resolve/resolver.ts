@@ -39,7 +39,6 @@ export interface ResolverDependencies {
 export const auditIdOf = (tenantId: string, a: PlannedAudit) => stableId(tenantId, a.messageId, a.action, String(a.seq));
 
 function archived(event: UniqueEvent, profileId: string, identifierKeys: string[]): ArchivedEvent {
-  const parse = (s: string) => JSON.parse(s) as Record<string, unknown>;
   return {
     messageId: event.messageId,
     eventTs: event.timestamp,
@@ -49,22 +48,28 @@ function archived(event: UniqueEvent, profileId: string, identifierKeys: string[
     eventName: event.event ?? event.name,
     sourceId: event.sourceId,
     identifierKeys,
-    payload: {
-      channel: event.channel,
-      userId: event.userId,
-      anonymousId: event.anonymousId,
-      previousId: event.previousId,
-      groupId: event.groupId,
-      event: event.event,
-      name: event.name,
-      properties: parse(event.properties),
-      traits: parse(event.traits),
-      context: parse(event.context),
-      originalTimestamp: event.originalTimestamp,
-      sentAt: event.sentAt,
-      requestId: event.requestId,
-      schemaVersion: event.schemaVersion,
-    },
+    payload: archivePayloadOf(event),
+  };
+}
+
+/** What the archive keeps of an event's content (the timeline the profile API shows). */
+export function archivePayloadOf(event: UniqueEvent): Record<string, unknown> {
+  const parse = (s: string) => JSON.parse(s) as Record<string, unknown>;
+  return {
+    channel: event.channel,
+    userId: event.userId,
+    anonymousId: event.anonymousId,
+    previousId: event.previousId,
+    groupId: event.groupId,
+    event: event.event,
+    name: event.name,
+    properties: parse(event.properties),
+    traits: parse(event.traits),
+    context: parse(event.context),
+    originalTimestamp: event.originalTimestamp,
+    sentAt: event.sentAt,
+    requestId: event.requestId,
+    schemaVersion: event.schemaVersion,
   };
 }
 
