@@ -20,8 +20,8 @@ export interface TenantTransactionOptions {
 
 export async function withTenant<T>(db: Db, tenantId: string, work: (trx: Knex.Transaction) => Promise<T>, options: TenantTransactionOptions = {}): Promise<T> {
   const scoped = async (trx: Knex.Transaction) => {
-    await trx.raw(`SET LOCAL ROLE ${APP_ROLE}`);
-    await trx.raw("SELECT set_config('stratum.tenant_id', ?, true)", [tenantId]);
+    // One round trip for both: set_config('role', …, true) is SET LOCAL ROLE (every chunk and look-up pays this).
+    await trx.raw("SELECT set_config('role', ?, true), set_config('stratum.tenant_id', ?, true)", [APP_ROLE, tenantId]);
     return work(trx);
   };
   return options.mode === 'snapshot' ? db.transaction(scoped, { isolationLevel: 'repeatable read', readOnly: true }) : db.transaction(scoped);

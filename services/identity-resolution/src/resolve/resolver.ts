@@ -11,7 +11,7 @@ import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
 import { lookupKeys, planEventOf } from './plan-input';
-import { lockState, readChunkAudits, recentMergesOf, readProfileExtras, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
+import { lockState, readChunkAudits, recentMergesOf, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
 
 export interface TenantResolution {
   readonly plan: ResolutionPlan;
@@ -73,6 +73,17 @@ export function archivePayloadOf(event: UniqueEvent): Record<string, unknown> {
   };
 }
 
+/**
+ * The chunk's audits: what an earlier attempt recorded plus what this one inserted. Null when a
+ * planned audit is in neither — a concurrent attempt at the same events (a zombie) inserted it
+ * after the lock read — so the caller reads them all again.
+ */
+function chunkAudits(earlier: readonly StoredAudit[], inserted: readonly StoredAudit[], plannedIds: readonly string[]): StoredAudit[] | null {
+  const byId = new Map([...earlier, ...inserted].map((a) => [a.id, a]));
+  if (plannedIds.some((id) => !byId.has(id))) return null;
+  return [...byId.values()].sort((a, b) => a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export function createResolver(deps: ResolverDependencies): Resolver {
   const attempts = deps.raceAttempts ?? 5;
   return {
@@ -83,7 +94,8 @@ export function createResolver(deps: ResolverDependencies): Resolver {
       for (let attempt = 1; ; attempt++) {
         try {
           return await withTenant(deps.db, tenantId, async (trx) => {
-            const state = await lockState(trx, tenantId, lookupKeys(planEvents), settings);
+            const messageIds = events.map((e) => e.messageId);
+            const { earlierAudits, ...state } = await lockState(trx, tenantId, lookupKeys(planEvents), settings, messageIds);
             // The anomaly guard needs the recent merges of the identifiers the chunk merges through: plan, ask about
             // those (a few keys, not the whole chunk's), plan again with what they have done — until no new key comes up.
             const recentMerges = new Map<string, number>();
@@ -99,16 +111,16 @@ export function createResolver(deps: ResolverDependencies): Resolver {
               plan = planResolution({ events: planEvents, ...state, recentMerges, settings, newProfileId: deps.newProfileId });
             }
             const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
-            const profiles = await writePlan(trx, tenantId, plan, archive, (a) => auditIdOf(tenantId, a), (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
+            const auditId = (a: PlannedAudit) => auditIdOf(tenantId, a);
+            const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, plan, archive, auditId, (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
             // A late removal under a rule other than latest: the stored state cannot tell what it set aside, the archive can.
             for (const [profileId, { all }] of plan.traits) {
               if (![...all.values()].some((t) => t.stale)) continue;
               const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
               profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
             }
-            const { identifiers, consents } = await readProfileExtras(trx, tenantId, [...profiles.keys()]);
-            const audits = await readChunkAudits(trx, tenantId, events.map((e) => e.messageId));
-            return { plan, profiles, identifiers, consents, audits };
+            const audits = chunkAudits(earlierAudits, insertedAudits, plan.audits.map(auditId));
+            return { plan, profiles, identifiers, consents, audits: audits ?? (await readChunkAudits(trx, tenantId, messageIds)) };
           });
         } catch (err) {
           const redo = storeErrors.is(err, 'identity_race') || storeErrors.is(err, 'identity_inconsistent') || ['40P01', '40001'].includes(String((err as { code?: unknown }).code));

@@ -26,54 +26,73 @@ export interface LockedState {
   known: Map<string, string>;
   profiles: Map<string, KnownProfile>;
   traits: Map<string, Map<string, StoredTrait>>;
+  /** Decisions an earlier attempt at these events recorded (its database transaction committed, its Kafka one did not). */
+  earlierAudits: StoredAudit[];
 }
 
 const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 const ts = (field: string) => `to_timestamp(${field} / 1000.0)`;
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
-export async function lockState(trx: Knex.Transaction, tenantId: string, keys: readonly string[], settings: IdentitySettings): Promise<LockedState> {
+type TraitRowJson = { profile_id: string; name: string; value: JsonValue | null; event_ms: number; first_ms: number; removed_ms: number | null; removed_message_id: string | null; source_id: string | null; message_id: string | null; stale: boolean };
+/** An identity_audit row as selected (epoch ms come as numbers from json_agg, as strings from a plain bigint column). */
+type AuditRowJson = { id: string; action: StoredAudit['action']; profile_id: string; other_profile_ids: string[]; identifiers: string[]; message_id: string; source_id: string | null; event_ms: number | string | null; rule: string; reason: string | null; occurred_ms: number | string };
+
+/**
+ * Everything the planner needs, in one statement (one round trip per chunk, not five): the
+ * chunk's identifier rows locked in key order, their profiles locked in id order, the profiles'
+ * identifier counts (per-type limits) and survivorship rows, and the audits an earlier attempt at
+ * these events already recorded (a replay after a crash between the database and Kafka commits).
+ * The CTEs are MATERIALIZED so each runs once, and the profile lock runs after the identifier lock.
+ */
+export async function lockState(trx: Knex.Transaction, tenantId: string, keys: readonly string[], settings: IdentitySettings, messageIds: readonly string[]): Promise<LockedState> {
   const refs = keys.map(parseIdentifierKey).map((r) => ({ type: r.type, namespace: r.namespace, value_hash: r.valueHash }));
-  const { rows: found } = await trx.raw<{ rows: Array<{ type: string; namespace: string; value_hash: string; profile_id: string }> }>(
-    `SELECT i.type, i.namespace, i.value_hash, i.profile_id
-     FROM identifiers i JOIN json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
-       ON i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash
-     WHERE i.tenant_id = ?
-     ORDER BY i.type, i.namespace, i.value_hash
-     FOR UPDATE OF i`,
-    [json(refs), tenantId],
-  );
-  const known = new Map(found.map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
-  const profileIds = [...new Set(known.values())].sort();
-  const profiles = new Map<string, KnownProfile>();
-  const traits = new Map<string, Map<string, StoredTrait>>();
-  if (profileIds.length === 0) return { known, profiles, traits };
-
-  const { rows: profileRows } = await trx.raw<{ rows: Array<{ id: string; status: string; first_seen_ms: string }> }>(
-    `SELECT id, status, ${ms('first_seen_at')} AS first_seen_ms FROM profiles WHERE tenant_id = ? AND id = ANY(?) ORDER BY id FOR UPDATE`,
-    [tenantId, [...profileIds]],
-  );
-  if (profileRows.some((p) => p.status !== 'active')) throw storeErrors.error('identity_inconsistent', 'a locked identifier points to a merged profile');
   const window = settings.limitWindowSeconds;
-  const { rows: countRows } = await trx.raw<{ rows: Array<{ profile_id: string; type: IdentifierType; n: number }> }>(
-    `SELECT profile_id, type, count(*)::int AS n FROM identifiers
-     WHERE tenant_id = ? AND profile_id = ANY(?) ${window === null ? '' : 'AND first_seen_at > now() - make_interval(secs => ?)'}
-     GROUP BY profile_id, type`,
-    window === null ? [tenantId, profileIds] : [tenantId, profileIds, window],
-  );
-  const counts = new Map<string, Partial<Record<IdentifierType, number>>>();
-  for (const r of countRows) counts.set(r.profile_id, { ...counts.get(r.profile_id), [r.type]: r.n });
-  for (const p of profileRows) profiles.set(p.id, { firstSeenAt: Number(p.first_seen_ms), counts: counts.get(p.id) ?? {} });
-
-  const { rows: traitRows } = await trx.raw<{
-    rows: Array<{ profile_id: string; name: string; value: JsonValue | null; event_ms: string; first_ms: string; removed_ms: string | null; removed_message_id: string | null; source_id: string | null; message_id: string | null; stale: boolean }>;
+  const { rows } = await trx.raw<{
+    rows: Array<{
+      ids: Array<{ type: string; namespace: string; value_hash: string; profile_id: string }> | null;
+      profiles: Array<{ id: string; status: string; first_seen_ms: number }> | null;
+      counts: Array<{ profile_id: string; type: IdentifierType; n: number }> | null;
+      traits: TraitRowJson[] | null;
+      audits: AuditRowJson[] | null;
+    }>;
   }>(
-    `SELECT profile_id, name, value, ${ms('event_ts')} AS event_ms, ${ms('first_ts')} AS first_ms, ${ms('removed_ts')} AS removed_ms,
-            removed_message_id, source_id, message_id, stale
-     FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)`,
-    [tenantId, [...profileIds]],
+    `WITH ids AS MATERIALIZED (
+       SELECT i.type, i.namespace, i.value_hash, i.profile_id
+       FROM identifiers i JOIN json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
+         ON i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash
+       WHERE i.tenant_id = ?
+       ORDER BY i.type, i.namespace, i.value_hash
+       FOR UPDATE OF i),
+     prof AS MATERIALIZED (
+       SELECT p.id, p.status, ${ms('p.first_seen_at')} AS first_seen_ms FROM profiles p
+       WHERE p.tenant_id = ? AND p.id IN (SELECT profile_id FROM ids) ORDER BY p.id FOR UPDATE),
+     counts AS (
+       SELECT c.profile_id, c.type, count(*)::int AS n FROM identifiers c
+       WHERE c.tenant_id = ? AND c.profile_id IN (SELECT id FROM prof) ${window === null ? '' : 'AND c.first_seen_at > now() - make_interval(secs => ?)'}
+       GROUP BY c.profile_id, c.type),
+     traits AS (
+       SELECT t.profile_id, t.name, t.value, ${ms('t.event_ts')} AS event_ms, ${ms('t.first_ts')} AS first_ms, ${ms('t.removed_ts')} AS removed_ms,
+              t.removed_message_id, t.source_id, t.message_id, t.stale
+       FROM profile_traits t WHERE t.tenant_id = ? AND t.profile_id IN (SELECT id FROM prof)),
+     audits AS (
+       SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${ms('a.event_ts')} AS event_ms,
+              a.rule, a.reason, ${ms('a.occurred_at')} AS occurred_ms
+       FROM identity_audit a WHERE a.tenant_id = ? AND a.message_id = ANY(?))
+     SELECT (SELECT json_agg(ids) FROM ids) AS ids, (SELECT json_agg(prof) FROM prof) AS profiles, (SELECT json_agg(counts) FROM counts) AS counts,
+            (SELECT json_agg(traits) FROM traits) AS traits, (SELECT json_agg(audits ORDER BY occurred_ms, id) FROM audits) AS audits`,
+    [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds]],
   );
-  for (const r of traitRows) {
+  const row = rows[0]!;
+  const known = new Map((row.ids ?? []).map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
+  const profileRows = row.profiles ?? [];
+  if (profileRows.some((p) => p.status !== 'active')) throw storeErrors.error('identity_inconsistent', 'a locked identifier points to a merged profile');
+  const counts = new Map<string, Partial<Record<IdentifierType, number>>>();
+  for (const r of row.counts ?? []) counts.set(r.profile_id, { ...counts.get(r.profile_id), [r.type]: r.n });
+  const profiles = new Map<string, KnownProfile>();
+  for (const p of profileRows) profiles.set(p.id, { firstSeenAt: Number(p.first_seen_ms), counts: counts.get(p.id) ?? {} });
+  const traits = new Map<string, Map<string, StoredTrait>>();
+  for (const r of row.traits ?? []) {
     const m = traits.get(r.profile_id) ?? new Map<string, StoredTrait>();
     m.set(r.name, {
       value: r.value,
@@ -86,7 +105,7 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
     });
     traits.set(r.profile_id, m);
   }
-  return { known, profiles, traits };
+  return { known, profiles, traits, earlierAudits: (row.audits ?? []).map(storedAuditOf) };
 }
 
 /**
@@ -129,6 +148,15 @@ export interface ProfileRow {
   traits: Record<string, JsonValue>;
 }
 
+export interface WrittenPlan {
+  /** Surviving profiles the chunk touched, as written. */
+  profiles: Map<string, ProfileRow>;
+  identifiers: Map<string, ProfileIdentifierRow[]>;
+  consents: Map<string, ConsentView[]>;
+  /** The audits this attempt inserted (an earlier attempt's are not inserted again). */
+  insertedAudits: StoredAudit[];
+}
+
 export async function writePlan(
   trx: Knex.Transaction,
   tenantId: string,
@@ -136,7 +164,7 @@ export async function writePlan(
   archive: readonly ArchivedEvent[],
   auditId: (a: ResolutionPlan['audits'][number]) => string,
   reviewId: (r: ResolutionPlan['reviews'][number]) => string,
-): Promise<Map<string, ProfileRow>> {
+): Promise<WrittenPlan> {
   if (plan.newProfiles.size > 0) {
     await trx.raw(
       `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at)
@@ -172,14 +200,6 @@ export async function writePlan(
     ]);
     await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)', [tenantId, [...plan.merged.keys()]]);
   }
-  if (plan.edges.length > 0) {
-    await trx.raw(
-      `INSERT INTO identity_edges (tenant_id, a_key, b_key, message_id, source_id, rule)
-       SELECT ?, e.a, e.b, e.message_id, e.source_id, e.rule FROM json_to_recordset(?::json) AS e(a text, b text, message_id text, source_id text, rule text)
-       ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING`,
-      [tenantId, json(plan.edges.map((e) => ({ a: e.a, b: e.b, message_id: e.messageId, source_id: e.sourceId, rule: e.rule })))],
-    );
-  }
   await upsertTraitRows(
     trx,
     tenantId,
@@ -190,77 +210,95 @@ export async function writePlan(
     const t = plan.traits.get(id);
     return { id, traits: t && t.changed.size > 0 ? goldenTraits(t.all) : null, first_ms: span.firstTs, last_ms: span.lastTs };
   });
-  const { rows: updated } = await trx.raw<{ rows: Array<{ id: string; version: string; do_not_contact: boolean; first_ms: string; last_ms: string; traits: Record<string, JsonValue> }> }>(
-    `UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${ts('x.first_ms')}),
-       last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + 1, updated_at = now()
-     FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint)
-     WHERE p.tenant_id = ? AND p.id = x.id
-     RETURNING p.id, p.version, p.do_not_contact, ${ms('p.first_seen_at')} AS first_ms, ${ms('p.last_seen_at')} AS last_ms, p.traits`,
-    [json(updates), tenantId],
+  // The golden-record UPDATE and the read-back the outputs need, in one statement: the identifier and
+  // consent reads see every earlier statement of this transaction (identifiers inserted, re-pointed).
+  const { rows: written } = await trx.raw<{
+    rows: Array<{
+      profiles: Array<{ id: string; version: number; do_not_contact: boolean; first_ms: number; last_ms: number; traits: Record<string, JsonValue> }> | null;
+      identifiers: Array<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: number }> | null;
+      consents: Array<{ profile_id: string; purpose: string; status: string; effective_ms: number }> | null;
+    }>;
+  }>(
+    `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint)),
+     upd AS (
+       UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${ts('x.first_ms')}),
+         last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + 1, updated_at = now()
+       FROM x WHERE p.tenant_id = ? AND p.id = x.id
+       RETURNING p.id, p.version, p.do_not_contact, ${ms('p.first_seen_at')} AS first_ms, ${ms('p.last_seen_at')} AS last_ms, p.traits),
+     ${PROFILE_EXTRAS_CTES}
+     SELECT (SELECT json_agg(upd) FROM upd) AS profiles, (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
+            (SELECT json_agg(cons) FROM cons) AS consents`,
+    [json(updates), tenantId, tenantId, tenantId],
   );
-  if (archive.length > 0) {
-    await trx.raw(
-      `INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
+  // The chunk's appends (edges, the event archive, audits, reviews) in one statement of independent INSERTs.
+  const { rows: inserted } = await trx.raw<{ rows: Array<{ audits: AuditRowJson[] | null }> }>(
+    `WITH edges AS (
+       INSERT INTO identity_edges (tenant_id, a_key, b_key, message_id, source_id, rule)
+       SELECT ?, e.a, e.b, e.message_id, e.source_id, e.rule FROM json_to_recordset(?::json) AS e(a text, b text, message_id text, source_id text, rule text)
+       ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING),
+     archive AS (
+       INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
        SELECT ?, e.message_id, ${ts('e.event_ms')}, e.profile_id, ${ts('e.received_ms')}, e.type, e.event_name, e.source_id, e.identifier_keys, e.payload
        FROM json_to_recordset(?::json) AS e(message_id text, event_ms bigint, profile_id text, received_ms bigint, type text, event_name text, source_id text, identifier_keys text[], payload jsonb)
-       ON CONFLICT DO NOTHING`,
-      [
-        tenantId,
-        json(
-          archive.map((e) => ({
-            message_id: e.messageId,
-            event_ms: e.eventTs,
-            profile_id: e.profileId,
-            received_ms: e.receivedAt,
-            type: e.type,
-            event_name: e.eventName,
-            source_id: e.sourceId,
-            identifier_keys: e.identifierKeys,
-            payload: e.payload,
-          })),
-        ),
-      ],
-    );
-  }
-  if (plan.audits.length > 0) {
-    await trx.raw(
-      `INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason)
+       ON CONFLICT DO NOTHING),
+     reviews AS (
+       INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason)
+       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text)
+       ON CONFLICT DO NOTHING),
+     audits AS (
+       INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason)
        SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${ts('a.event_ms')}, a.rule, a.reason
        FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text)
-       ON CONFLICT DO NOTHING`,
-      [
-        tenantId,
-        json(
-          plan.audits.map((a) => ({
-            id: auditId(a),
-            action: a.action,
-            profile_id: a.profileId,
-            other_profile_ids: a.otherProfileIds,
-            identifiers: a.identifiers.map((i) => i.key),
-            message_id: a.messageId,
-            source_id: a.sourceId,
-            event_ms: a.eventTs,
-            rule: a.rule,
-            reason: a.reason,
-          })),
-        ),
-      ],
-    );
-  }
-  if (plan.reviews.length > 0) {
-    await trx.raw(
-      `INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason)
-       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text)
-       ON CONFLICT DO NOTHING`,
-      [tenantId, json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason })))],
-    );
-  }
-  return new Map(
-    updated.map((r) => [
-      r.id,
-      { id: r.id, version: Number(r.version), doNotContact: r.do_not_contact, firstSeenAt: Number(r.first_ms), lastSeenAt: Number(r.last_ms), traits: r.traits },
-    ]),
+       ON CONFLICT DO NOTHING
+       RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${ms('event_ts')} AS event_ms, rule, reason, ${ms('occurred_at')} AS occurred_ms)
+     SELECT (SELECT json_agg(audits) FROM audits) AS audits`,
+    [
+      tenantId,
+      json(plan.edges.map((e) => ({ a: e.a, b: e.b, message_id: e.messageId, source_id: e.sourceId, rule: e.rule }))),
+      tenantId,
+      json(
+        archive.map((e) => ({
+          message_id: e.messageId,
+          event_ms: e.eventTs,
+          profile_id: e.profileId,
+          received_ms: e.receivedAt,
+          type: e.type,
+          event_name: e.eventName,
+          source_id: e.sourceId,
+          identifier_keys: e.identifierKeys,
+          payload: e.payload,
+        })),
+      ),
+      tenantId,
+      json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason }))),
+      tenantId,
+      json(
+        plan.audits.map((a) => ({
+          id: auditId(a),
+          action: a.action,
+          profile_id: a.profileId,
+          other_profile_ids: a.otherProfileIds,
+          identifiers: a.identifiers.map((i) => i.key),
+          message_id: a.messageId,
+          source_id: a.sourceId,
+          event_ms: a.eventTs,
+          rule: a.rule,
+          reason: a.reason,
+        })),
+      ),
+    ],
   );
+  const w = written[0]!;
+  return {
+    profiles: new Map(
+      (w.profiles ?? []).map((r) => [
+        r.id,
+        { id: r.id, version: Number(r.version), doNotContact: r.do_not_contact, firstSeenAt: Number(r.first_ms), lastSeenAt: Number(r.last_ms), traits: r.traits },
+      ]),
+    ),
+    ...profileExtrasOf(w.identifiers ?? [], w.consents ?? []),
+    insertedAudits: (inserted[0]!.audits ?? []).map(storedAuditOf),
+  };
 }
 
 /** An audit row as stored: what a chunk decided, found again by messageId when the chunk is replayed. */
@@ -284,14 +322,16 @@ export interface StoredAudit {
  * are built from these, so a replay re-emits the merges and tombstones the graph no longer shows.
  */
 export async function readChunkAudits(trx: Knex.Transaction, tenantId: string, messageIds: readonly string[]): Promise<StoredAudit[]> {
-  const { rows } = await trx.raw<{
-    rows: Array<{ id: string; action: StoredAudit['action']; profile_id: string; other_profile_ids: string[]; identifiers: string[]; message_id: string; source_id: string | null; event_ms: string | null; rule: string; reason: string | null; occurred_ms: string }>;
-  }>(
+  const { rows } = await trx.raw<{ rows: AuditRowJson[] }>(
     `SELECT id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${ms('event_ts')} AS event_ms, rule, reason, ${ms('occurred_at')} AS occurred_ms
      FROM identity_audit WHERE tenant_id = ? AND message_id = ANY(?) ORDER BY occurred_at, id`,
     [tenantId, [...messageIds]],
   );
-  return rows.map((r) => ({
+  return rows.map(storedAuditOf);
+}
+
+function storedAuditOf(r: AuditRowJson): StoredAudit {
+  return {
     id: r.id,
     action: r.action,
     profileId: r.profile_id,
@@ -303,7 +343,7 @@ export async function readChunkAudits(trx: Knex.Transaction, tenantId: string, m
     rule: r.rule,
     reason: r.reason,
     occurredAt: Number(r.occurred_ms),
-  }));
+  };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -316,34 +356,34 @@ export interface ProfileIdentifierRow {
   firstSeenAt: number;
 }
 
-/** The profiles' identifiers (the 50 newest per profile) and current consents, for the outputs. */
-export async function readProfileExtras(
-  trx: Knex.Transaction,
-  tenantId: string,
-  profileIds: readonly string[],
-): Promise<{ identifiers: Map<string, ProfileIdentifierRow[]>; consents: Map<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>> }> {
+type ConsentView = { purpose: string; granted: boolean; updatedAt: number };
+
+/**
+ * The touched profiles' identifiers (the 50 newest per profile) and current consents, for the
+ * outputs: CTEs `ids` and `cons` over the profiles of CTE `x` (the chunk's touched ids).
+ */
+const PROFILE_EXTRAS_CTES = `ids AS (
+       SELECT profile_id, type, namespace, value_hash, value, first_ms FROM (
+         SELECT profile_id, type, namespace, value_hash, value, ${ms('first_seen_at')} AS first_ms,
+                row_number() OVER (PARTITION BY profile_id ORDER BY first_seen_at DESC, type, value_hash) AS n
+         FROM identifiers WHERE tenant_id = ? AND profile_id IN (SELECT id FROM x)) newest
+       WHERE n <= 50),
+     cons AS (
+       SELECT DISTINCT ON (profile_id, purpose) profile_id, purpose, status, ${ms('effective_at')} AS effective_ms
+       FROM consents WHERE tenant_id = ? AND profile_id IN (SELECT id FROM x)
+       ORDER BY profile_id, purpose, effective_at DESC, recorded_at DESC)`;
+
+function profileExtrasOf(
+  identifierRows: ReadonlyArray<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: number }>,
+  consentRows: ReadonlyArray<{ profile_id: string; purpose: string; status: string; effective_ms: number }>,
+): { identifiers: Map<string, ProfileIdentifierRow[]>; consents: Map<string, ConsentView[]> } {
   const identifiers = new Map<string, ProfileIdentifierRow[]>();
-  const consents = new Map<string, Array<{ purpose: string; granted: boolean; updatedAt: number }>>();
-  if (profileIds.length === 0) return { identifiers, consents };
-  const { rows } = await trx.raw<{ rows: Array<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: string }> }>(
-    `SELECT profile_id, type, namespace, value_hash, value, first_ms FROM (
-       SELECT profile_id, type, namespace, value_hash, value, ${ms('first_seen_at')} AS first_ms,
-              row_number() OVER (PARTITION BY profile_id ORDER BY first_seen_at DESC, type, value_hash) AS n
-       FROM identifiers WHERE tenant_id = ? AND profile_id = ANY(?)) x
-     WHERE n <= 50 ORDER BY profile_id, first_ms, type, value_hash`,
-    [tenantId, [...profileIds]],
-  );
-  for (const r of rows) {
+  for (const r of identifierRows) {
     const list = identifiers.get(r.profile_id) ?? [];
     list.push({ type: r.type, namespace: r.namespace, valueHash: r.value_hash, value: r.value, firstSeenAt: Number(r.first_ms) });
     identifiers.set(r.profile_id, list);
   }
-  const { rows: consentRows } = await trx.raw<{ rows: Array<{ profile_id: string; purpose: string; status: string; effective_ms: string }> }>(
-    `SELECT DISTINCT ON (profile_id, purpose) profile_id, purpose, status, ${ms('effective_at')} AS effective_ms
-     FROM consents WHERE tenant_id = ? AND profile_id = ANY(?)
-     ORDER BY profile_id, purpose, effective_at DESC, recorded_at DESC`,
-    [tenantId, [...profileIds]],
-  );
+  const consents = new Map<string, ConsentView[]>();
   for (const r of consentRows) {
     const list = consents.get(r.profile_id) ?? [];
     list.push({ purpose: r.purpose, granted: r.status === 'granted', updatedAt: Number(r.effective_ms) });
