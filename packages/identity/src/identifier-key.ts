@@ -25,3 +25,9 @@ export function parseIdentifierKey(key: string): IdentifierRef {
 export function refOf(id: Identifier): IdentifierRef {
   return { type: id.type, namespace: id.namespace ?? '', valueHash: id.valueHash };
 }
+
+/** An identifier key as a topic's Identifier record: only the hash travels (audits keep keys, never values). */
+export function identifierRecordOfKey(key: string): Identifier {
+  const ref = parseIdentifierKey(key);
+  return { type: ref.type, namespace: ref.namespace === '' ? null : ref.namespace, value: null, valueHash: ref.valueHash, path: null };
+}

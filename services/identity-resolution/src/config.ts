@@ -9,14 +9,14 @@ export const identityConfig = defineConfig({
   ...stageProcessFragment,
   ...databaseFragment,
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] })),
-  // One partition at a time: chunks of one instance then reach Kafka in the order their database
-  // transactions committed, which keeps profiles.changes' last record per profile the newest
-  // (docs/identity.md, "Known limits": several instances, or more here, can reorder them).
-  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(1),
+  // Chunks of several partitions at once: they wait on PostgreSQL, not on the CPU. Order per profile
+  // on profiles.changes does not depend on it (the outbox relay publishes in commit order).
+  STAGE_CONCURRENT_PARTITIONS: integer({ min: 1, max: 64 }).default(2),
   IDENTITY_INPUT_TOPIC: identifier('the topic of unique events').default('events.unique'),
   IDENTITY_RESOLVED_TOPIC: identifier('the topic resolved events go to').default('events.resolved'),
   IDENTITY_CHANGES_TOPIC: identifier('the compacted topic of golden-record snapshots').default('profiles.changes'),
   IDENTITY_AUDIT_TOPIC: identifier('the topic of identity decisions').default('identity.audit'),
+  IDENTITY_CONSENTS_TOPIC: identifier('the topic of consent changes (from the profile API, through the outbox)').default('consents.changes'),
   IDENTITY_INVALID_TOPIC: identifier('the quarantine topic').default('events.invalid'),
   IDENTITY_SETTINGS_TTL_MS: durationMs({ min: 0 }).default(5_000),
 });

@@ -1,17 +1,20 @@
 /**
  * The identity-resolution process: config → PostgreSQL (the identity graph, under row-level
  * security) → the stage on the runtime with exactly-once delivery (logs, /metrics, /healthz,
- * /readyz with a postgres check; SIGTERM drains; the pool closes last).
+ * /readyz with a postgres check; SIGTERM drains; the pool closes last), and the identity outbox
+ * relay next to it (profiles.changes, operator audits, consent changes).
  */
 import { loadConfigOrExit } from '@stratum/config';
 import { openMigratedDbOrExit } from '@stratum/db';
-import { createMetricsRegistry } from '@stratum/observability';
+import { createLogger, createMetricsRegistry } from '@stratum/observability';
 import { runStageProcess } from '@stratum/stream';
 import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
-import { promIdentityMetrics } from './metrics';
+import { promIdentityMetrics, promOutboxMetrics } from './metrics';
 import { identityResolutionStage } from './pipeline';
 import { newProfileId } from '@stratum/identity';
+import { kafkaOutboxSender } from './outbox/kafka-sender';
+import { startOutboxRelay } from './outbox/relay';
 import { archivePartitions } from './resolve/archive-partitions';
 import { createResolver } from './resolve/resolver';
 
@@ -21,14 +24,36 @@ const config = loadConfigOrExit(identityConfig);
 const db = await openMigratedDbOrExit(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
 
 const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: '0.1.0' });
+const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL }).child({ component: 'outbox-relay' });
 const resolver = createResolver({ db, settingsFor: identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS), partitions: archivePartitions(db), newProfileId });
+
+const sender = await kafkaOutboxSender(
+  { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-outbox` },
+  config.SCHEMA_REGISTRY_URL,
+  { 'profiles.changes': config.IDENTITY_CHANGES_TOPIC, 'identity.audit': config.IDENTITY_AUDIT_TOPIC, 'consents.changes': config.IDENTITY_CONSENTS_TOPIC },
+  logger,
+);
+const outboxMetrics = promOutboxMetrics(registry);
+const relay = startOutboxRelay({
+  db,
+  send: (records) => sender.send(records),
+  onPublished: (records) => records.forEach((r) => outboxMetrics.published(r.topic, 1)),
+  onError: (err) => {
+    outboxMetrics.failed();
+    logger.warn({ err }, 'outbox relay pass failed; retrying');
+  },
+});
 
 await runStageProcess(identityResolutionStage({ resolver, metrics: promIdentityMetrics(registry) }), config, {
   registry,
   topics: {
     input: config.IDENTITY_INPUT_TOPIC,
-    outputs: { resolved: config.IDENTITY_RESOLVED_TOPIC, changes: config.IDENTITY_CHANGES_TOPIC, audit: config.IDENTITY_AUDIT_TOPIC, invalid: config.IDENTITY_INVALID_TOPIC },
+    outputs: { resolved: config.IDENTITY_RESOLVED_TOPIC, audit: config.IDENTITY_AUDIT_TOPIC, invalid: config.IDENTITY_INVALID_TOPIC },
   },
   readiness: { postgres: async () => void (await db.raw('select 1')) },
-  onStop: () => db.destroy(),
+  onStop: async () => {
+    await relay.stop();
+    await sender.close().catch(() => undefined);
+    await db.destroy();
+  },
 });

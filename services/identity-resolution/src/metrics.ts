@@ -9,6 +9,8 @@ export interface IdentityMetrics {
 export const IDENTITY_METRICS = {
   resolution: { name: 'stratum_identity_resolution_duration_seconds', type: 'histogram', labels: [] as string[], help: "One tenant's share of a chunk: lock, plan, write, read back." },
   profilesCreated: { name: 'stratum_identity_profiles_created_total', type: 'counter', labels: [] as string[], help: 'Profiles created.' },
+  outboxPublished: { name: 'stratum_identity_outbox_published_total', type: 'counter', labels: ['topic'], help: 'Records the outbox relay published (profiles.changes, identity.audit, consents.changes).' },
+  outboxErrors: { name: 'stratum_identity_outbox_errors_total', type: 'counter', labels: [] as string[], help: 'Outbox relay passes that failed (the records stay and are sent again).' },
   decisions: { name: 'stratum_identity_decisions_total', type: 'counter', labels: ['action', 'reason'], help: 'Graph decisions: link, merge, review, reject (reason: blocked_value, limit_<type>, anomaly_guard).' },
 } as const;
 
@@ -29,3 +31,16 @@ export function promIdentityMetrics(registry: Registry): IdentityMetrics {
 }
 
 export const NO_IDENTITY_METRICS: IdentityMetrics = { observeResolution: () => undefined };
+
+export interface OutboxMetrics {
+  published(topic: string, n: number): void;
+  failed(): void;
+}
+
+export function promOutboxMetrics(registry: Registry): OutboxMetrics {
+  const m = IDENTITY_METRICS;
+  const published = new Counter({ name: m.outboxPublished.name, help: m.outboxPublished.help, labelNames: m.outboxPublished.labels, registers: [registry] });
+  const errors = new Counter({ name: m.outboxErrors.name, help: m.outboxErrors.help, registers: [registry] });
+  for (const topic of ['profiles.changes', 'identity.audit', 'consents.changes']) published.inc({ topic }, 0);
+  return { published: (topic, n) => published.inc({ topic }, n), failed: () => errors.inc() };
+}

@@ -1,7 +1,7 @@
 /**
  * The identity-resolution stage, as DESIGN.md draws it: events.unique → resolve identities (lock,
- * plan, write the golden records) → events.resolved, profiles.changes (snapshots, tombstones for
- * merged-away profiles) and identity.audit. Exactly-once delivery: a replayed chunk finds its
+ * plan, write the golden records) → events.resolved and identity.audit (profiles.changes goes
+ * through the identity outbox and its relay, outbox/relay.ts, to keep per-profile commit order). Exactly-once delivery: a replayed chunk finds its
  * decisions already made (the graph, the archive and the audit are idempotent by messageId) and
  * its records are written once.
  */
@@ -11,7 +11,7 @@ import { NO_IDENTITY_METRICS, type IdentityMetrics } from './metrics';
 import type { Resolver } from './resolve/resolver';
 import { resolveIdentitiesStep } from './steps/resolve-identities';
 
-const OUTPUTS = { resolved: 'events.resolved', changes: 'profiles.changes', audit: 'identity.audit', invalid: 'events.invalid' } as const;
+const OUTPUTS = { resolved: 'events.resolved', audit: 'identity.audit', invalid: 'events.invalid' } as const;
 
 export function identityResolutionStage(deps: { resolver: Resolver; metrics?: IdentityMetrics; now?: () => number }) {
   return defineStage({
@@ -24,8 +24,6 @@ export function identityResolutionStage(deps: { resolver: Resolver; metrics?: Id
     emit: (o) => {
       const tenant = o.resolved.tenantId;
       const records: Emission<typeof OUTPUTS>[] = [{ output: 'resolved', key: `${tenant}:${o.resolved.profileId}`, value: o.resolved }];
-      for (const loser of o.tombstones) records.push({ output: 'changes', key: `${tenant}:${loser}`, value: null });
-      for (const c of o.changes) records.push({ output: 'changes', key: `${tenant}:${c.profileId}`, value: c });
       for (const a of o.audits) records.push({ output: 'audit', key: `${tenant}:${a.profileId}`, value: a });
       return records;
     },

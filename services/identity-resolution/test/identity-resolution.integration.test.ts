@@ -109,6 +109,8 @@ it('resolves browsing, logins and second devices onto one profile per person, ex
   const p = start(topics, group);
   await waitFor(() => metricsUrlFrom(p.stdout()) !== null || p.child.exitCode !== null, { timeoutMs: 30_000, what: 'identity-resolution to start' });
   await collectRecords(stack, { topic: topics.resolved, schema: 'events.resolved', count: events.length, timeoutMs: 90_000 });
+  // The relay publishes profiles.changes from the outbox once the chunks committed.
+  await waitFor(async () => (await db.raw<{ rows: Array<{ n: string }> }>('SELECT count(*) AS n FROM identity_outbox')).rows[0]!.n === '0', { timeoutMs: 30_000, what: 'the outbox to drain' });
   const metrics = await (await fetch(metricsUrlFrom(p.stdout())!)).text();
   p.child.kill('SIGTERM');
   expect(await p.exit).toBe(0);

@@ -48,7 +48,8 @@ it('orders by effectiveAt, not by when the change arrived', async () => {
   expect(later.body.consents).toEqual([expect.objectContaining({ purpose: 'email', status: 'denied', effectiveAt: '2026-11-12T00:00:00.000Z' })]);
 });
 
-it('several purposes in one request, all or nothing; GET shows them; the version is untouched', async () => {
+it('several purposes in one request, all or nothing; GET shows them; each accepted request is one new version, published through the outbox', async () => {
+  const before = (await call<ProfileAnswer>(h, '/v1/profiles/prf_d', { key: t.adminKey })).body.version;
   const res = await put('prf_d', [
     { purpose: 'sms', status: 'granted' },
     { purpose: 'analytics', status: 'denied', effectiveAt: '2026-11-01T00:00:00Z' },
@@ -58,7 +59,16 @@ it('several purposes in one request, all or nothing; GET shows them; the version
   expect(refused.status).toBe(400);
   const profile = await call<ProfileAnswer>(h, '/v1/profiles/prf_d', { key: t.adminKey });
   expect(profile.body.consents.map((c) => `${c.purpose}=${c.status}`)).toEqual(['analytics=denied', 'email=denied', 'sms=granted']);
-  expect(profile.body.version).toBe(1);
+  expect(profile.body.version).toBe(before + 1);
+  // The outbox holds, in order, the request's consent changes and then the profile's new snapshot (the relay publishes them).
+  const { rows } = await h.db.raw<{ rows: Array<{ topic: string; record_key: string; value: { purpose?: string; status?: string; version?: number; consents?: unknown[] } }> }>(
+    'SELECT topic, record_key, value FROM identity_outbox WHERE tenant_id = ? ORDER BY id DESC LIMIT 3',
+    [t.tenantId],
+  );
+  const [snapshot, analytics, sms] = rows;
+  expect([sms!.value, analytics!.value]).toEqual([expect.objectContaining({ purpose: 'sms', status: 'granted', source: 'api' }), expect.objectContaining({ purpose: 'analytics', status: 'denied' })]);
+  expect(snapshot).toMatchObject({ topic: 'profiles.changes', record_key: `${t.tenantId}:prf_d`, value: { version: before + 1, change: 'updated' } });
+  expect(snapshot!.value.consents).toHaveLength(3);
 });
 
 it('a merged-away id records on the survivor', async () => {

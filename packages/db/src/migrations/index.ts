@@ -8,6 +8,7 @@ import { tenancy } from './202611240900_tenancy';
 import { dedupWindow } from './202611241000_dedup_window';
 import { dedupClaims } from './202611241100_dedup_claims';
 import { identity } from './202611241200_identity';
+import { identityOutbox } from './202611241230_identity_outbox';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox];
 export type { Migration } from './migration';

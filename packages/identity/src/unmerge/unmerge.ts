@@ -14,7 +14,10 @@ import type { Knex } from 'knex';
 import type { Db } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import { connectedComponents } from '../graph/union-find';
-import { parseIdentifierKey } from '../identifier-key';
+import type { IdentityAudit } from '@stratum/schemas';
+import { identifierRecordOfKey, parseIdentifierKey } from '../identifier-key';
+import { enqueueOutbox, type OutboxEntry } from '../outbox/outbox';
+import { profileChangeRecord, readProfileStates } from '../outbox/profile-change';
 import { loadIdentitySettings } from '../settings-store';
 import { stableId } from '../stable-id';
 import { rebuildTraits } from '../survivorship/rebuild';
@@ -166,8 +169,34 @@ export async function unmerge(db: Db, tenantId: string, request: UnmergeRequest,
        VALUES (?, ?, 'unmerge', ?, ?, ?::jsonb, 'manual', ?, ?, to_timestamp(? / 1000.0))`,
       [tenantId, auditId, profileId, split.map((p) => p.profileId), JSON.stringify(removedKeys), request.reason ?? null, request.actor, at],
     );
+    await enqueueOutbox(trx, tenantId, await unmergeRecords(trx, tenantId, { auditId, profileId, split, removedKeys, request, at }));
     return { auditId, kept: parts.find((p) => p.profileId === profileId)!, split, removedEdges: removed.length, occurredAt: at };
   });
+}
+
+/** What the unmerge publishes (through the outbox): its audit record and a snapshot of every part. */
+async function unmergeRecords(
+  trx: Knex.Transaction,
+  tenantId: string,
+  u: { auditId: string; profileId: string; split: readonly UnmergedPart[]; removedKeys: readonly string[]; request: UnmergeRequest; at: number },
+): Promise<OutboxEntry[]> {
+  const audit: IdentityAudit = {
+    auditId: u.auditId,
+    tenantId,
+    action: 'unmerge',
+    profileId: u.profileId,
+    otherProfileIds: u.split.map((p) => p.profileId),
+    identifiers: u.removedKeys.map(identifierRecordOfKey),
+    provenance: { messageId: null, sourceId: null, eventTimestamp: null, rule: 'manual', score: null, tier: 'exact', agreedFields: [], actor: u.request.actor, reason: u.request.reason ?? null },
+    occurredAt: u.at,
+  };
+  const states = await readProfileStates(trx, tenantId, [u.profileId, ...u.split.map((p) => p.profileId)]);
+  const snapshot = (id: string, splitFrom: string | null): OutboxEntry => ({
+    topic: 'profiles.changes',
+    profileId: id,
+    value: profileChangeRecord(tenantId, states.get(id)!, { change: 'unmerged', splitFromProfileId: splitFrom, causedBy: u.auditId, changedAt: u.at }),
+  });
+  return [{ topic: 'identity.audit', value: audit }, snapshot(u.profileId, null), ...u.split.map((p) => snapshot(p.profileId, u.profileId))];
 }
 
 async function lockIdentifiers(trx: Knex.Transaction, tenantId: string, profileId: string): Promise<IdRow[]> {

@@ -6,11 +6,12 @@
  * down) go up to the runtime, which retries the chunk with backoff.
  */
 import type { Db } from '@stratum/db';
-import { rebuildTraits, stableId, withTenant, type IdentitySettings } from '@stratum/identity';
+import { enqueueOutbox, rebuildTraits, stableId, withTenant, type IdentitySettings } from '@stratum/identity';
 import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
 import { lookupKeys, planEventOf } from './plan-input';
+import { profileChangeEntries } from './profile-changes';
 import { lockState, readChunkAudits, recentMergesOf, storeErrors, writePlan, type ArchivedEvent, type ProfileIdentifierRow, type ProfileRow, type StoredAudit } from './store';
 
 export interface TenantResolution {
@@ -32,6 +33,8 @@ export interface ResolverDependencies {
   settingsFor(tenantId: string): Promise<IdentitySettings>;
   partitions: ArchivePartitions;
   newProfileId(): string;
+  /** The clock for snapshots' changedAt (tests pin it). */
+  now?(): number;
   /** Attempts after identity_race before it goes to the runtime as retriable. Default 5. */
   raceAttempts?: number;
 }
@@ -119,6 +122,7 @@ export function createResolver(deps: ResolverDependencies): Resolver {
               const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
               profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
             }
+            await enqueueOutbox(trx, tenantId, profileChangeEntries(tenantId, events, plan, { profiles, identifiers, consents }, deps.now?.() ?? Date.now()));
             const audits = chunkAudits(earlierAudits, insertedAudits, plan.audits.map(auditId));
             return { plan, profiles, identifiers, consents, audits: audits ?? (await readChunkAudits(trx, tenantId, messageIds)) };
           });

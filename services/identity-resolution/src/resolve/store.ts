@@ -16,6 +16,7 @@ import { defineErrorCodes } from '@stratum/errors';
 import { goldenTraits, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { IdentifierType } from '@stratum/schemas';
 import type { KnownProfile, ResolutionPlan } from './plan';
+import { changedProfiles } from './profile-changes';
 
 export const storeErrors = defineErrorCodes({
   identity_race: { retriable: true, description: 'another transaction created an identifier this chunk was creating; the chunk is resolved again' },
@@ -206,9 +207,11 @@ export async function writePlan(
     [...plan.traits].flatMap(([profileId, { all, changed }]) => [...changed].map((name) => ({ profileId, name, trait: all.get(name)! }))),
   );
   // Touched profiles: golden traits where they changed, seen-at span, version.
+  // The version numbers golden-record changes (profiles.changes): a profile only seen again keeps it.
+  const changed = changedProfiles(plan);
   const updates = [...plan.touched].map(([id, span]) => {
     const t = plan.traits.get(id);
-    return { id, traits: t && t.changed.size > 0 ? goldenTraits(t.all) : null, first_ms: span.firstTs, last_ms: span.lastTs };
+    return { id, traits: t && t.changed.size > 0 ? goldenTraits(t.all) : null, first_ms: span.firstTs, last_ms: span.lastTs, bump: changed.has(id) ? 1 : 0 };
   });
   // The golden-record UPDATE and the read-back the outputs need, in one statement: the identifier and
   // consent reads see every earlier statement of this transaction (identifiers inserted, re-pointed).
@@ -219,10 +222,10 @@ export async function writePlan(
       consents: Array<{ profile_id: string; purpose: string; status: string; effective_ms: number }> | null;
     }>;
   }>(
-    `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint)),
+    `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint, bump int)),
      upd AS (
        UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${ts('x.first_ms')}),
-         last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + 1, updated_at = now()
+         last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + x.bump, updated_at = now()
        FROM x WHERE p.tenant_id = ? AND p.id = x.id
        RETURNING p.id, p.version, p.do_not_contact, ${ms('p.first_seen_at')} AS first_ms, ${ms('p.last_seen_at')} AS last_ms, p.traits),
      ${PROFILE_EXTRAS_CTES}
@@ -356,7 +359,7 @@ export interface ProfileIdentifierRow {
   firstSeenAt: number;
 }
 
-type ConsentView = { purpose: string; granted: boolean; updatedAt: number };
+export type ConsentView = { purpose: string; granted: boolean; updatedAt: number };
 
 /**
  * The touched profiles' identifiers (the 50 newest per profile) and current consents, for the

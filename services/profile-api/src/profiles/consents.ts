@@ -5,6 +5,8 @@
  * not override a later one. Rows written here have source `api`.
  */
 import type { Knex } from 'knex';
+import { enqueueOutbox, profileChangeRecord, readProfileStates, stableId } from '@stratum/identity';
+import type { ConsentChange as ConsentChangeRecord } from '@stratum/schemas';
 
 export const CONSENT_STATUSES = ['granted', 'denied', 'withdrawn'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
@@ -47,13 +49,40 @@ export async function currentConsents(trx: Knex.Transaction, tenantId: string, p
   }));
 }
 
-/** Appends the changes, in order, as one statement (source `api`). */
+/**
+ * Appends the changes, in order, as one statement (source `api`), bumps the profile's version and
+ * puts the consents.changes records and the profile's new snapshot in the identity outbox, so
+ * delivery learns of a withdrawal as soon as the transaction commits.
+ */
 export async function appendConsents(trx: Knex.Transaction, tenantId: string, profileId: string, changes: readonly ConsentChange[]): Promise<void> {
   if (changes.length === 0) return;
-  await trx.raw(
+  const { rows } = await trx.raw<{ rows: Array<{ id: string; purpose: string; status: ConsentStatus; effective_ms: string; recorded_ms: string; evidence: unknown }> }>(
     `INSERT INTO consents (tenant_id, profile_id, purpose, status, source, effective_at, evidence)
      SELECT ?, ?, c.purpose, c.status, 'api', COALESCE(c.effective_at, now()), c.evidence
-     FROM json_to_recordset(?::json) AS c(purpose text, status text, effective_at timestamptz, evidence jsonb)`,
-    [tenantId, profileId, JSON.stringify(changes.map((c) => ({ purpose: c.purpose, status: c.status, effective_at: c.effectiveAt, evidence: c.evidence })))],
+     FROM json_to_recordset(?::json) AS c(n int, purpose text, status text, effective_at timestamptz, evidence jsonb) ORDER BY c.n
+     RETURNING id, purpose, status, ${ms('effective_at')} AS effective_ms, ${ms('recorded_at')} AS recorded_ms, evidence`,
+    [tenantId, profileId, JSON.stringify(changes.map((c, n) => ({ n, purpose: c.purpose, status: c.status, effective_at: c.effectiveAt, evidence: c.evidence })))],
   );
+  await trx.raw('UPDATE profiles SET version = version + 1, updated_at = now() WHERE tenant_id = ? AND id = ?', [tenantId, profileId]);
+  const records: ConsentChangeRecord[] = rows.map((r) => ({
+    changeId: stableId(tenantId, profileId, 'consent', String(r.id)),
+    tenantId,
+    profileId,
+    identifiers: [],
+    purpose: r.purpose,
+    status: r.status,
+    source: 'api',
+    messageId: null,
+    evidence: r.evidence === null ? null : JSON.stringify(r.evidence),
+    effectiveAt: Number(r.effective_ms),
+    recordedAt: Number(r.recorded_ms),
+  }));
+  const state = (await readProfileStates(trx, tenantId, [profileId])).get(profileId)!;
+  const changedAt = Number(rows[0]!.recorded_ms);
+  await enqueueOutbox(trx, tenantId, [
+    ...records.map((value) => ({ topic: 'consents.changes' as const, value })),
+    { topic: 'profiles.changes', profileId, value: profileChangeRecord(tenantId, state, { change: 'updated', causedBy: records[0]!.changeId, changedAt }) },
+  ]);
 }
+
+const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;

@@ -3,9 +3,8 @@
  * and answers the profile's current consents. The profile row is locked (FOR SHARE) for the
  * transaction, so the rows cannot land on a profile a concurrent merge is moving away from.
  *
- * profiles.version is not bumped: it numbers the golden-record snapshots identity resolution
- * publishes on profiles.changes, and this service publishes none (it has no Kafka). The change
- * reaches events.resolved with the profile's next event, which reads the current consents.
+ * The changes and the profile's new snapshot (version bumped) go to the identity outbox in the same
+ * transaction; identity-resolution's relay publishes them on consents.changes and profiles.changes.
  */
 import { withTenant } from '@stratum/identity';
 import { ApiError } from '../http/errors';

@@ -3,8 +3,8 @@
  * profile's graph and splits it along the edges that remain (packages/identity unmerge): the parts
  * come back as profiles — merged-away ones with their old ids — with their events and traits. The
  * decision is recorded in identity_audit (action unmerge, the caller as actor) in the same
- * transaction. Not published on profiles.changes / identity.audit from here (this service has no
- * Kafka): the parts' snapshots follow their next event (docs/profile-api.md).
+ * transaction, with the audit record and the parts' snapshots in the identity outbox, which
+ * identity-resolution's relay publishes on identity.audit and profiles.changes.
  */
 import { newProfileId, unmerge, unmergeErrors } from '@stratum/identity';
 import { apiError, ApiError } from '../http/errors';
