@@ -3,13 +3,16 @@
  * chunk touches, hand the state to the planner, write the plan back. Every statement covers the
  * whole chunk (json_to_recordset), never one row per statement.
  *
- * Concurrency: the chunk's existing identifier rows are locked first, in key order, then their
- * profiles, in id order — two chunks touching the same identifiers queue on them instead of
- * deciding on the same state. A new identifier cannot be locked before it exists: when two chunks
- * both create it, the second insert waits for the first transaction and then finds the row, and
- * the whole transaction is redone (IdentityRace) so it attaches to the profile the first created.
- * Merges re-point identifiers this chunk did not lock; a chunk holding one of them can deadlock
- * with the merger, and PostgreSQL aborts one of the two (40P01), which the runtime retries.
+ * Concurrency: the chunk's profiles are the unit of locking. Their identifier rows are read, then
+ * the profiles are locked in id order (FOR UPDATE); a profile whose version changed between the two
+ * (a concurrent merge, unmerge or link: every change bumps it) makes the chunk start over, so it
+ * never decides on what it read before another writer changed it. Every later write touches rows
+ * of profiles the chunk holds (identifiers re-pointed by a merge, traits, events, consents) or
+ * identifiers it creates: two chunks wait on each other only at the profile locks, taken in one
+ * order, so they queue instead of deadlocking. A new identifier cannot be locked before it exists:
+ * when two chunks both create it (inserted in key order), the second insert waits for the first
+ * transaction and then finds the row, and the whole transaction is redone (IdentityRace) so it
+ * attaches to the profile the first created.
  */
 import type { Knex } from 'knex';
 import { defineErrorCodes } from '@stratum/errors';
@@ -20,7 +23,7 @@ import { changedProfiles } from './profile-changes';
 
 export const storeErrors = defineErrorCodes({
   identity_race: { retriable: true, description: 'another transaction created an identifier this chunk was creating; the chunk is resolved again' },
-  identity_inconsistent: { retriable: true, description: 'a locked identifier pointed to a merged profile (a concurrent merge); the chunk is resolved again' },
+  identity_inconsistent: { retriable: true, description: 'a profile the chunk read was changed (merged, split, linked) before the chunk locked it; the chunk is resolved again' },
 });
 
 export interface LockedState {
@@ -51,22 +54,21 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
   const window = settings.limitWindowSeconds;
   const { rows } = await trx.raw<{
     rows: Array<{
-      ids: Array<{ type: string; namespace: string; value_hash: string; profile_id: string }> | null;
-      profiles: Array<{ id: string; status: string; first_seen_ms: number }> | null;
+      ids: Array<{ type: string; namespace: string; value_hash: string; profile_id: string; seen_version: number }> | null;
+      profiles: Array<{ id: string; status: string; version: number; first_seen_ms: number }> | null;
       counts: Array<{ profile_id: string; type: IdentifierType; n: number }> | null;
       traits: TraitRowJson[] | null;
       audits: AuditRowJson[] | null;
     }>;
   }>(
     `WITH ids AS MATERIALIZED (
-       SELECT i.type, i.namespace, i.value_hash, i.profile_id
+       SELECT i.type, i.namespace, i.value_hash, i.profile_id, p.version AS seen_version
        FROM identifiers i JOIN json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
          ON i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash
-       WHERE i.tenant_id = ?
-       ORDER BY i.type, i.namespace, i.value_hash
-       FOR UPDATE OF i),
+       JOIN profiles p ON p.tenant_id = i.tenant_id AND p.id = i.profile_id
+       WHERE i.tenant_id = ?),
      prof AS MATERIALIZED (
-       SELECT p.id, p.status, ${ms('p.first_seen_at')} AS first_seen_ms FROM profiles p
+       SELECT p.id, p.status, p.version, ${ms('p.first_seen_at')} AS first_seen_ms FROM profiles p
        WHERE p.tenant_id = ? AND p.id IN (SELECT profile_id FROM ids) ORDER BY p.id FOR UPDATE),
      counts AS (
        SELECT c.profile_id, c.type, count(*)::int AS n FROM identifiers c
@@ -87,7 +89,12 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
   const row = rows[0]!;
   const known = new Map((row.ids ?? []).map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
   const profileRows = row.profiles ?? [];
-  if (profileRows.some((p) => p.status !== 'active')) throw storeErrors.error('identity_inconsistent', 'a locked identifier points to a merged profile');
+  // The identifiers were read before the profile locks were granted: a profile changed in between
+  // (merged away, split, given identifiers) may no longer own what was read, so the chunk starts over.
+  const seen = new Map((row.ids ?? []).map((r) => [r.profile_id, Number(r.seen_version)]));
+  if (profileRows.some((p) => p.status !== 'active' || seen.get(p.id) !== Number(p.version))) {
+    throw storeErrors.error('identity_inconsistent', 'a profile the chunk read changed before it was locked');
+  }
   const counts = new Map<string, Partial<Record<IdentifierType, number>>>();
   for (const r of row.counts ?? []) counts.set(r.profile_id, { ...counts.get(r.profile_id), [r.type]: r.n });
   const profiles = new Map<string, KnownProfile>();
