@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, describeConfig, loadConfig } from './define';
-import { databaseFragment, kafkaFragment, observabilityFragment, schemaRegistryFragment, stageFragment } from './fragments';
+import type { ConfigError } from './errors';
+import { credentialKeysFragment, databaseFragment, kafkaFragment, observabilityFragment, schemaRegistryFragment, stageFragment } from './fragments';
 
 const everything = defineConfig({ ...kafkaFragment, ...schemaRegistryFragment, ...observabilityFragment, ...stageFragment, ...databaseFragment });
 const required = {
@@ -60,4 +61,35 @@ it('is documented in docs/configuration.md, one table row per variable with its 
     const dflt = v.default === undefined ? (v.required ? 'required' : 'unset') : `\`${v.default}\``;
     expect([v.name, row?.split('|')[2]?.trim()]).toEqual([v.name, dflt]);
   }
+});
+
+describe('credentialKeysFragment', () => {
+  const credentials = defineConfig(credentialKeysFragment);
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('is optional, so the reader decides what no keys means', () => {
+    expect(loadConfig(credentials, {})).toEqual({ STRATUM_CREDENTIALS_KEYS: undefined, STRATUM_CREDENTIALS_ACTIVE_KEY: undefined });
+  });
+
+  it('reads the keys in order and the active key id', () => {
+    const config = loadConfig(credentials, { STRATUM_CREDENTIALS_KEYS: `old:${key},new:${key}`, STRATUM_CREDENTIALS_ACTIVE_KEY: 'old' });
+    expect(config).toEqual({ STRATUM_CREDENTIALS_KEYS: [{ id: 'old', key }, { id: 'new', key }], STRATUM_CREDENTIALS_ACTIVE_KEY: 'old' });
+  });
+
+  it('is secret: a bad value is reported without the key material', () => {
+    expect(describeConfig(credentials).filter((v) => v.secret).map((v) => v.name)).toEqual(['STRATUM_CREDENTIALS_KEYS', 'STRATUM_CREDENTIALS_ACTIVE_KEY']);
+    const shortKey = Buffer.alloc(31, 7).toString('base64');
+    const error = (() => {
+      try {
+        loadConfig(credentials, { STRATUM_CREDENTIALS_KEYS: `k1:${shortKey}` });
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.problems).toEqual([
+      { variable: 'STRATUM_CREDENTIALS_KEYS', message: 'value (hidden) is not a comma-separated id:base64 list of 32-byte keys (entry 1: the key of "k1" is 31 bytes, not 32)' },
+    ]);
+    expect(error.message).not.toContain(shortKey);
+  });
 });

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ConfigShape } from './define';
 import { secret } from './schema-info';
-import { brokerList, durationMs, identifier, integer, oneOf, port, url } from './values';
+import { brokerList, durationMs, identifier, integer, namedKeys, oneOf, port, url } from './values';
 
 /** pino's levels, most severe first. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -48,4 +48,15 @@ export const stageFragment = {
 /** PostgreSQL, for the services that have one. Secret because the URL usually holds the password. */
 export const databaseFragment = {
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] }).optional()),
+} satisfies ConfigShape;
+
+/**
+ * The keys that encrypt destination credentials at rest (AES-256-GCM, @stratum/destinations).
+ * Optional here: what their absence means is the reader's call (the CLI explains how to set them,
+ * the delivery service refuses to start). The active key defaults to the last one listed, so
+ * rotating is "append a key, run `stratum destination rotate-keys`, then drop the old one".
+ */
+export const credentialKeysFragment = {
+  STRATUM_CREDENTIALS_KEYS: namedKeys({ bytes: 32 }).optional(),
+  STRATUM_CREDENTIALS_ACTIVE_KEY: identifier('the id of the STRATUM_CREDENTIALS_KEYS key that encrypts new credentials').optional(),
 } satisfies ConfigShape;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { booleanFlag, brokerList, durationMs, identifier, integer, oneOf, port, url } from './values';
+import { booleanFlag, brokerList, durationMs, identifier, integer, namedKeys, oneOf, port, url } from './values';
 
 /** The parsed value, or the first problem's message. */
 function parse(schema: z.ZodType, text: string | undefined): unknown {
@@ -101,4 +101,24 @@ it('identifier() takes Kafka-safe names only', () => {
 
 it('helpers describe what they expect, for "required" messages and docs', () => {
   expect([port(), brokerList(), booleanFlag()].map((s) => s.description)).toEqual(['a TCP port, 0-65535', 'comma-separated host:port list', 'true, false, 1 or 0']);
+});
+
+describe('namedKeys({ bytes: 32 })', () => {
+  const k1 = Buffer.alloc(32, 1).toString('base64');
+  const k2 = Buffer.alloc(32, 2).toString('base64');
+  const short = Buffer.alloc(16, 3).toString('base64');
+  const expected = 'comma-separated id:base64 list of 32-byte keys';
+
+  it.each([
+    [`k1:${k1}`, [{ id: 'k1', key: k1 }]],
+    [` k1:${k1} , 2026-01.b:${k2},`, [{ id: 'k1', key: k1 }, { id: '2026-01.b', key: k2 }]],
+    [',', `error: is an empty list (${expected})`],
+    [k1, `error: is not a ${expected} (entry 1: no ":" between id and key)`],
+    [`k1:${k1},k 2:${k2}`, `error: is not a ${expected} (entry 2: the id is not 1-64 letters, digits, ".", "_" or "-")`],
+    [`k1:${k1},k1:${k2}`, `error: is not a ${expected} (entry 2: the id "k1" is used twice)`],
+    [`k1:not base64!`, `error: is not a ${expected} (entry 1: the key of "k1" is not base64)`],
+    [`k1:${short}`, `error: is not a ${expected} (entry 1: the key of "k1" is 16 bytes, not 32)`],
+  ])('reads %j as %j', (text, result) => {
+    expect(parse(namedKeys({ bytes: 32 }), text)).toEqual(result);
+  });
 });

@@ -119,3 +119,45 @@ export function url(options: { protocols: readonly [string, ...string[]] }) {
     return options.protocols.includes(protocol) && parsedUrl.host !== '' ? { value: text } : `is not a ${expected}`;
   });
 }
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** One entry of a namedKeys() list: the key's id and its bytes as the base64 text given. */
+export interface NamedKey {
+  readonly id: string;
+  readonly key: string;
+}
+
+/**
+ * `id:base64,id:base64`: symmetric keys of exactly `bytes` bytes, each named so that what it
+ * encrypted records which key to decrypt with. Gives the entries in order (the last is the
+ * newest, by convention). Messages name the entry and its id, never key material.
+ */
+export function namedKeys(options: { bytes: number }) {
+  const expected = `comma-separated id:base64 list of ${options.bytes}-byte keys`;
+  return fromText(expected, (text) => {
+    const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    if (entries.length === 0) return `is an empty list (${expected})`;
+    const keys: NamedKey[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const problem = namedKeyProblem(entry, options.bytes, keys);
+      if (problem !== undefined) return `is not a ${expected} (entry ${index + 1}: ${problem})`;
+      const colon = entry.indexOf(':');
+      keys.push({ id: entry.slice(0, colon), key: entry.slice(colon + 1) });
+    }
+    return { value: keys };
+  });
+}
+
+function namedKeyProblem(entry: string, bytes: number, earlier: readonly NamedKey[]): string | undefined {
+  const colon = entry.indexOf(':');
+  if (colon === -1) return 'no ":" between id and key';
+  const id = entry.slice(0, colon);
+  const key = entry.slice(colon + 1);
+  if (!KEY_ID.test(id)) return 'the id is not 1-64 letters, digits, ".", "_" or "-"';
+  if (earlier.some((k) => k.id === id)) return `the id "${id}" is used twice`;
+  if (!BASE64.test(key)) return `the key of "${id}" is not base64`;
+  const length = Buffer.from(key, 'base64').length;
+  return length === bytes ? undefined : `the key of "${id}" is ${length} bytes, not ${bytes}`;
+}

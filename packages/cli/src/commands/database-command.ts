@@ -6,6 +6,7 @@
 import { Command, type CommanderError } from 'commander';
 import { createDb, dbErrors, type Db } from '@stratum/db';
 import { identitySettingsErrors } from '@stratum/identity';
+import { credentialErrors, destinationErrors } from '@stratum/destinations';
 import { tenancyErrors } from '@stratum/tenancy';
 
 export const DB_EXIT_CODES = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
@@ -39,9 +40,11 @@ export function databaseCommand(name: string, description: string): Command {
 }
 
 function exitCodeOf(err: unknown): number {
-  if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings')) return DB_EXIT_CODES.usage;
-  if (tenancyErrors.is(err, 'not_found')) return DB_EXIT_CODES.notFound;
-  if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable')) return DB_EXIT_CODES.unreachable;
+  const invalidDestination = ['unknown_destination_type', 'invalid_destination_name', 'destination_name_taken', 'invalid_settings', 'invalid_filters', 'invalid_credentials', 'invalid_delivery_policy'] as const;
+  if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings') || invalidDestination.some((c) => destinationErrors.is(err, c))) return DB_EXIT_CODES.usage;
+  if (credentialErrors.is(err, 'credential_keys_missing') || credentialErrors.is(err, 'credential_key_invalid')) return DB_EXIT_CODES.usage;
+  if (tenancyErrors.is(err, 'not_found') || destinationErrors.is(err, 'destination_not_found') || destinationErrors.is(err, 'tenant_not_found')) return DB_EXIT_CODES.notFound;
+  if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable') || destinationErrors.is(err, 'destinations_unavailable')) return DB_EXIT_CODES.unreachable;
   return DB_EXIT_CODES.failed;
 }
 

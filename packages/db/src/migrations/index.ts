@@ -9,6 +9,7 @@ import { dedupWindow } from './202611241000_dedup_window';
 import { dedupClaims } from './202611241100_dedup_claims';
 import { identity } from './202611241200_identity';
 import { identityOutbox } from './202611241230_identity_outbox';
+import { destinations } from './202611241300_destinations';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations];
 export type { Migration } from './migration';
