@@ -25,3 +25,5 @@ export { createDestination, updateDestination, disableDestination, enableDestina
 export { listDestinations, getDestinationWithCredentials, type ListOptions } from './store/read';
 export { listEnabledDestinations, rotateCredentials, type CredentialRotation, type EnabledDestinations, type UnreadableDestination } from './store/all-tenants';
 export { MAX_ATTEMPTS_LIMIT, MIN_MAX_AGE_SECONDS, MAX_MAX_AGE_SECONDS } from './store/validate';
+export * from './adapters/index';
+export * from './net/index';
