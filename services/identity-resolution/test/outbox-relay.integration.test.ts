@@ -92,7 +92,7 @@ test('a failed send keeps the rows; the next pass sends them; two relays never p
   let finish!: () => void;
   const held = new Promise<void>((resolve) => (finish = resolve));
   const sent: OutboxRecord[] = [];
-  const slow = createOutboxRelay({ db, send: async (r) => (inside(), await held, sent.push(...r)) });
+  const slow = createOutboxRelay({ db, send: async (r) => void (inside(), await held, sent.push(...r)) });
   const first = slow.drainOnce();
   await entered;
   const other = createOutboxRelay({ db, send: async (r) => void sent.push(...r) });
