@@ -7,3 +7,5 @@ export { migrateToLatest, migrationStatus, rollbackLast, MIGRATIONS_TABLE, type 
 export { MIGRATIONS, type Migration } from './migrations';
 export { openMigratedDbOrExit } from './open-migrated';
 export { dbErrors } from './errors';
+export { withTenant, scopeToTenant, APP_ROLE, type TenantTransactionOptions } from './tenant-scope';
+export { epochMs, fromEpochMs } from './sql';

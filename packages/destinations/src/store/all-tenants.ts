@@ -12,7 +12,7 @@ import type { DestinationWithCredentials } from './destination';
 import { guarded } from './errors';
 import { withCredentials } from './read';
 import { checkKeyIdColumn, selectSummaries, TABLE, type CiphertextRow, type SummaryRow } from './rows';
-import { actAsApp, inTenant, setTenant, tenantIds } from './tenant-scope';
+import { scopeToTenant, tenantIds, withTenant } from './tenant-scope';
 
 /** A destination whose credentials could not be decrypted (its key removed too early, or the row damaged). */
 export interface UnreadableDestination {
@@ -44,10 +44,9 @@ export async function listEnabledDestinations(db: Db, keyring: CredentialKeyring
     db.transaction(
       async (trx) => {
         const tenants = await tenantIds(trx);
-        await actAsApp(trx);
         const out: Array<SummaryRow & CiphertextRow> = [];
         for (const tenantId of tenants) {
-          await setTenant(trx, tenantId);
+          await scopeToTenant(trx, tenantId);
           out.push(...(await selectSummaries(trx, { withCiphertext: true }).where({ tenant_id: tenantId, enabled: true }).orderBy('destination_id')));
         }
         return out;
@@ -113,7 +112,7 @@ export async function rotateCredentials(db: Db, keyring: CredentialKeyring): Pro
   let current = 0;
   const failed: UnreadableDestination[] = [];
   for (const tenantId of tenants) {
-    const outcome = await guarded('rotate credentials', () => inTenant(db, tenantId, (trx) => rotateTenant(trx, keyring, tenantId)));
+    const outcome = await guarded('rotate credentials', () => withTenant(db, tenantId, (trx) => rotateTenant(trx, keyring, tenantId)));
     rotated += outcome.rotated;
     current += outcome.current;
     failed.push(...outcome.failed);

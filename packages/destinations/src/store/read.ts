@@ -5,7 +5,7 @@ import type { CredentialKeyring } from '../credentials/keyring';
 import type { DestinationSummary, DestinationWithCredentials } from './destination';
 import { guarded } from './errors';
 import { checkKeyIdColumn, notFound, selectSummaries, toSummary, type CiphertextRow, type SummaryRow } from './rows';
-import { inTenant } from './tenant-scope';
+import { withTenant } from './tenant-scope';
 
 export interface ListOptions {
   /** Also the disabled ones (default: enabled only). */
@@ -15,14 +15,14 @@ export interface ListOptions {
 /** A tenant's destinations by name, never with credentials: `hasCredentials` and the key id say what is stored. */
 export async function listDestinations(db: Db, tenantId: string, options: ListOptions = {}): Promise<DestinationSummary[]> {
   const rows: SummaryRow[] = await guarded('list destinations', () =>
-    inTenant(
+    withTenant(
       db,
       tenantId,
       (trx) => {
         const query = selectSummaries(trx).where('tenant_id', tenantId).orderByRaw('lower(name)');
         return options.includeDisabled === true ? query : query.where('enabled', true);
       },
-      { snapshot: true },
+      { mode: 'snapshot' },
     ),
   );
   return rows.map(toSummary);
@@ -38,7 +38,7 @@ export function withCredentials(keyring: CredentialKeyring, row: SummaryRow & Ci
 /** One destination (enabled or not) with its credentials decrypted, for the delivery service. */
 export async function getDestinationWithCredentials(db: Db, keyring: CredentialKeyring, tenantId: string, destinationId: string): Promise<DestinationWithCredentials> {
   const row: (SummaryRow & CiphertextRow) | undefined = await guarded('read the destination', () =>
-    inTenant(db, tenantId, (trx) => selectSummaries(trx, { withCiphertext: true }).where({ tenant_id: tenantId, destination_id: destinationId }).first(), { snapshot: true }),
+    withTenant(db, tenantId, (trx) => selectSummaries(trx, { withCiphertext: true }).where({ tenant_id: tenantId, destination_id: destinationId }).first(), { mode: 'snapshot' }),
   );
   if (row === undefined) throw notFound(tenantId, destinationId);
   return withCredentials(keyring, row);

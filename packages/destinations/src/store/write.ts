@@ -11,7 +11,7 @@ import type { CreateDestinationInput, DestinationSummary, DestinationUpdate, Sto
 import { destinationErrors, guarded } from './errors';
 import { newDestinationId } from './ids';
 import { checkKeyIdColumn, NAME_INDEX, notFound, requireKeyring, selectSummaries, TABLE, TENANT_FOREIGN_KEY, toSummary, violates, whereDestination, type CiphertextRow, type SummaryRow } from './rows';
-import { inTenant } from './tenant-scope';
+import { withTenant } from './tenant-scope';
 import { checkCredentials, checkDeliveryPolicy, checkFilters, checkName, checkSettings, checkType, runSettingsValidator } from './validate';
 
 function credentialColumns(sealed: SealedCredentials | null) {
@@ -47,7 +47,7 @@ export async function createDestination(db: Db, keyring: CredentialKeyring | nul
   const enabled = input.enabled ?? true;
   try {
     return await guarded('create the destination', () =>
-      inTenant(db, tenantId, async (trx) => {
+      withTenant(db, tenantId, async (trx) => {
         await trx(TABLE).insert({
           tenant_id: tenantId,
           destination_id: destinationId,
@@ -106,7 +106,7 @@ export async function updateDestination(
   if (credentials !== undefined && credentials !== null) requireKeyring(keyring);
   try {
     return await guarded('update the destination', () =>
-      inTenant(db, tenantId, async (trx) => {
+      withTenant(db, tenantId, async (trx) => {
         const row = await lockDestination(trx, tenantId, destination);
         if (options.validateSettings !== undefined && (settings !== undefined || credentials !== undefined)) {
           await runSettingsValidator(options.validateSettings, row.type, settings ?? row.settings, effectiveCredentials(keyring, row, credentials));
@@ -133,7 +133,7 @@ export async function updateDestination(
 
 async function setEnabled(db: Db, tenantId: string, destination: string, enabled: boolean): Promise<DestinationSummary> {
   return guarded(`${enabled ? 'enable' : 'disable'} the destination`, () =>
-    inTenant(db, tenantId, async (trx) => {
+    withTenant(db, tenantId, async (trx) => {
       const row = await lockDestination(trx, tenantId, destination);
       // Already in that state: unchanged, so disabled_at keeps saying when it was first disabled.
       if (row.enabled === enabled) return toSummary(row);
