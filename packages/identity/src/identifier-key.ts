@@ -26,8 +26,12 @@ export function refOf(id: Identifier): IdentifierRef {
   return { type: id.type, namespace: id.namespace ?? '', valueHash: id.valueHash };
 }
 
+/** A stored identifier as a topic's Identifier record (`''` namespace → null; no `path` on a profile's own list). */
+export function identifierRecordOf(id: { type: IdentifierType; namespace: string; valueHash: string; value: string | null }): Identifier {
+  return { type: id.type, namespace: id.namespace === '' ? null : id.namespace, value: id.value, valueHash: id.valueHash, path: null };
+}
+
 /** An identifier key as a topic's Identifier record: only the hash travels (audits keep keys, never values). */
 export function identifierRecordOfKey(key: string): Identifier {
-  const ref = parseIdentifierKey(key);
-  return { type: ref.type, namespace: ref.namespace === '' ? null : ref.namespace, value: null, valueHash: ref.valueHash, path: null };
+  return identifierRecordOf({ ...parseIdentifierKey(key), value: null });
 }

@@ -3,7 +3,7 @@
  * identifier keys, connected components, survivorship rules, per-tenant identity settings, and
  * tenant-scoped transactions under row-level security. See docs/identity.md.
  */
-export { identifierKey, identifierRecordOfKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
+export { identifierKey, identifierRecordOf, identifierRecordOfKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
 export { UnionFind, connectedComponents } from './graph/union-find';
 export * from './survivorship/rules';
 export * from './settings';
@@ -15,4 +15,5 @@ export { unmerge, unmergeErrors, type UnmergeRequest, type UnmergeResult, type U
 export { rebuildTraits, type RebuiltProfile } from './survivorship/rebuild';
 export { upsertTraitRows, type TraitRow } from './survivorship/trait-rows';
 export { enqueueOutbox, outboxKey, OUTBOX_TOPICS, type OutboxEntry, type OutboxTopic } from './outbox/outbox';
-export { profileChangeRecord, readProfileStates, SNAPSHOT_IDENTIFIERS, type ChangeContext, type ProfileState } from './outbox/profile-change';
+export { profileChangeRecord, readProfileStates, type ChangeContext, type ProfileState } from './outbox/profile-change';
+export { consentStateOf, currentConsentsSql, newestIdentifiersSql, SNAPSHOT_IDENTIFIERS } from './outbox/snapshot-sql';

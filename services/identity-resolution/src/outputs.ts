@@ -4,17 +4,14 @@
  * through the identity outbox instead (resolve/profile-changes.ts), so they reach the compacted
  * profiles.changes in commit order.
  */
-import type { Identifier, IdentityAudit, ResolvedEvent, UniqueEvent } from '@stratum/schemas';
+import type { IdentityAudit, ResolvedEvent, UniqueEvent } from '@stratum/schemas';
 import type { TenantResolution } from './resolve/resolver';
-import { identifierRecordOfKey } from '@stratum/identity';
-import type { ProfileIdentifierRow } from './resolve/store';
+import { identifierRecordOf, identifierRecordOfKey } from '@stratum/identity';
 
 export interface EventOutputs {
   readonly resolved: ResolvedEvent;
   readonly audits: readonly IdentityAudit[];
 }
-
-const identifierOf = (r: ProfileIdentifierRow): Identifier => ({ type: r.type, namespace: r.namespace === '' ? null : r.namespace, value: r.value, valueHash: r.valueHash, path: null });
 
 export function outputsOf(tenantId: string, events: readonly UniqueEvent[], r: TenantResolution, now: number): EventOutputs[] {
   const { plan } = r;
@@ -52,7 +49,7 @@ export function outputsOf(tenantId: string, events: readonly UniqueEvent[], r: T
         anonymousId: event.anonymousId ?? [...ids].reverse().find((x) => x.type === 'anonymous_id')?.value ?? null,
         emailHash: first('email')?.valueHash ?? null,
         phoneHash: first('phone')?.valueHash ?? null,
-        identifiers: ids.map(identifierOf),
+        identifiers: ids.map(identifierRecordOf),
       },
       mergedProfileIds: mergedBy.get(event.messageId) ?? [],
       profileTraits: JSON.stringify(planned.traits),

@@ -5,7 +5,7 @@
  * tombstone for each profile merged away. A profile only seen again (an event that changes nothing
  * but its last-seen time) publishes nothing, and its version stays.
  */
-import { profileChangeRecord, type OutboxEntry } from '@stratum/identity';
+import { identifierRecordOf, profileChangeRecord, type OutboxEntry } from '@stratum/identity';
 import type { UniqueEvent } from '@stratum/schemas';
 import type { ResolutionPlan } from './plan';
 import type { ConsentView, ProfileIdentifierRow, ProfileRow } from './store';
@@ -41,7 +41,7 @@ export function profileChangeEntries(tenantId: string, events: readonly UniqueEv
       version: p.version,
       traits: p.traits,
       traitRows: plan.traits.get(profileId)?.all ?? null,
-      identifiers: (written.identifiers.get(profileId) ?? []).map((r) => ({ type: r.type, namespace: r.namespace === '' ? null : r.namespace, value: r.value, valueHash: r.valueHash, path: null })),
+      identifiers: (written.identifiers.get(profileId) ?? []).map(identifierRecordOf),
       consents: written.consents.get(profileId) ?? [],
       doNotContact: p.doNotContact,
       firstSeenAt: p.firstSeenAt,

@@ -15,9 +15,10 @@
  * attaches to the profile the first created.
  */
 import type { Knex } from 'knex';
+import { epochMs, fromEpochMs } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
-import { goldenTraits, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
-import type { IdentifierType } from '@stratum/schemas';
+import { consentStateOf, currentConsentsSql, goldenTraits, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
+import type { ConsentState, IdentifierType } from '@stratum/schemas';
 import type { KnownProfile, ResolutionPlan } from './plan';
 import { changedProfiles } from './profile-changes';
 
@@ -34,8 +35,6 @@ export interface LockedState {
   earlierAudits: StoredAudit[];
 }
 
-const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
-const ts = (field: string) => `to_timestamp(${field} / 1000.0)`;
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 type TraitRowJson = { profile_id: string; name: string; value: JsonValue | null; event_ms: number; first_ms: number; removed_ms: number | null; removed_message_id: string | null; source_id: string | null; message_id: string | null; stale: boolean };
@@ -68,19 +67,19 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
        JOIN profiles p ON p.tenant_id = i.tenant_id AND p.id = i.profile_id
        WHERE i.tenant_id = ?),
      prof AS MATERIALIZED (
-       SELECT p.id, p.status, p.version, ${ms('p.first_seen_at')} AS first_seen_ms FROM profiles p
+       SELECT p.id, p.status, p.version, ${epochMs('p.first_seen_at')} AS first_seen_ms FROM profiles p
        WHERE p.tenant_id = ? AND p.id IN (SELECT profile_id FROM ids) ORDER BY p.id FOR UPDATE),
      counts AS (
        SELECT c.profile_id, c.type, count(*)::int AS n FROM identifiers c
        WHERE c.tenant_id = ? AND c.profile_id IN (SELECT id FROM prof) ${window === null ? '' : 'AND c.first_seen_at > now() - make_interval(secs => ?)'}
        GROUP BY c.profile_id, c.type),
      traits AS (
-       SELECT t.profile_id, t.name, t.value, ${ms('t.event_ts')} AS event_ms, ${ms('t.first_ts')} AS first_ms, ${ms('t.removed_ts')} AS removed_ms,
+       SELECT t.profile_id, t.name, t.value, ${epochMs('t.event_ts')} AS event_ms, ${epochMs('t.first_ts')} AS first_ms, ${epochMs('t.removed_ts')} AS removed_ms,
               t.removed_message_id, t.source_id, t.message_id, t.stale
        FROM profile_traits t WHERE t.tenant_id = ? AND t.profile_id IN (SELECT id FROM prof)),
      audits AS (
-       SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${ms('a.event_ts')} AS event_ms,
-              a.rule, a.reason, ${ms('a.occurred_at')} AS occurred_ms
+       SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${epochMs('a.event_ts')} AS event_ms,
+              a.rule, a.reason, ${epochMs('a.occurred_at')} AS occurred_ms
        FROM identity_audit a WHERE a.tenant_id = ? AND a.message_id = ANY(?))
      SELECT (SELECT json_agg(ids) FROM ids) AS ids, (SELECT json_agg(prof) FROM prof) AS profiles, (SELECT json_agg(counts) FROM counts) AS counts,
             (SELECT json_agg(traits) FROM traits) AS traits, (SELECT json_agg(audits ORDER BY occurred_ms, id) FROM audits) AS audits`,
@@ -176,7 +175,7 @@ export async function writePlan(
   if (plan.newProfiles.size > 0) {
     await trx.raw(
       `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at)
-       SELECT ?, p.id, ${ts('p.first_ms')}, ${ts('p.first_ms')} FROM json_to_recordset(?::json) AS p(id text, first_ms bigint)`,
+       SELECT ?, p.id, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.first_ms')} FROM json_to_recordset(?::json) AS p(id text, first_ms bigint)`,
       [tenantId, json([...plan.newProfiles].map(([id, p]) => ({ id, first_ms: p.firstSeenAt })))],
     );
   }
@@ -187,7 +186,7 @@ export async function writePlan(
       .sort((a, b) => compare(a.type, b.type) || compare(a.namespace, b.namespace) || compare(a.value_hash, b.value_hash));
     const { rowCount } = await trx.raw<{ rowCount: number }>(
       `INSERT INTO identifiers (tenant_id, type, namespace, value_hash, value, profile_id, origin_profile_id, first_seen_at)
-       SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, x.profile_id, ${ts('x.first_ms')}
+       SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, x.profile_id, ${fromEpochMs('x.first_ms')}
        FROM json_to_recordset(?::json) AS x(type text, namespace text, value_hash text, value text, profile_id text, first_ms bigint)
        ON CONFLICT DO NOTHING`,
       [tenantId, json(rows)],
@@ -231,10 +230,10 @@ export async function writePlan(
   }>(
     `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint, bump int)),
      upd AS (
-       UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${ts('x.first_ms')}),
-         last_seen_at = greatest(p.last_seen_at, ${ts('x.last_ms')}), version = p.version + x.bump, updated_at = now()
+       UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${fromEpochMs('x.first_ms')}),
+         last_seen_at = greatest(p.last_seen_at, ${fromEpochMs('x.last_ms')}), version = p.version + x.bump, updated_at = now()
        FROM x WHERE p.tenant_id = ? AND p.id = x.id
-       RETURNING p.id, p.version, p.do_not_contact, ${ms('p.first_seen_at')} AS first_ms, ${ms('p.last_seen_at')} AS last_ms, p.traits),
+       RETURNING p.id, p.version, p.do_not_contact, ${epochMs('p.first_seen_at')} AS first_ms, ${epochMs('p.last_seen_at')} AS last_ms, p.traits),
      ${PROFILE_EXTRAS_CTES}
      SELECT (SELECT json_agg(upd) FROM upd) AS profiles, (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
             (SELECT json_agg(cons) FROM cons) AS consents`,
@@ -248,7 +247,7 @@ export async function writePlan(
        ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING),
      archive AS (
        INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
-       SELECT ?, e.message_id, ${ts('e.event_ms')}, e.profile_id, ${ts('e.received_ms')}, e.type, e.event_name, e.source_id, e.identifier_keys, e.payload
+       SELECT ?, e.message_id, ${fromEpochMs('e.event_ms')}, e.profile_id, ${fromEpochMs('e.received_ms')}, e.type, e.event_name, e.source_id, e.identifier_keys, e.payload
        FROM json_to_recordset(?::json) AS e(message_id text, event_ms bigint, profile_id text, received_ms bigint, type text, event_name text, source_id text, identifier_keys text[], payload jsonb)
        ON CONFLICT DO NOTHING),
      reviews AS (
@@ -257,10 +256,10 @@ export async function writePlan(
        ON CONFLICT DO NOTHING),
      audits AS (
        INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason)
-       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${ts('a.event_ms')}, a.rule, a.reason
+       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${fromEpochMs('a.event_ms')}, a.rule, a.reason
        FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text)
        ON CONFLICT DO NOTHING
-       RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${ms('event_ts')} AS event_ms, rule, reason, ${ms('occurred_at')} AS occurred_ms)
+       RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms)
      SELECT (SELECT json_agg(audits) FROM audits) AS audits`,
     [
       tenantId,
@@ -333,7 +332,7 @@ export interface StoredAudit {
  */
 export async function readChunkAudits(trx: Knex.Transaction, tenantId: string, messageIds: readonly string[]): Promise<StoredAudit[]> {
   const { rows } = await trx.raw<{ rows: AuditRowJson[] }>(
-    `SELECT id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${ms('event_ts')} AS event_ms, rule, reason, ${ms('occurred_at')} AS occurred_ms
+    `SELECT id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms
      FROM identity_audit WHERE tenant_id = ? AND message_id = ANY(?) ORDER BY occurred_at, id`,
     [tenantId, [...messageIds]],
   );
@@ -366,22 +365,14 @@ export interface ProfileIdentifierRow {
   firstSeenAt: number;
 }
 
-export type ConsentView = { purpose: string; granted: boolean; updatedAt: number };
+export type ConsentView = ConsentState;
 
 /**
  * The touched profiles' identifiers (the 50 newest per profile) and current consents, for the
  * outputs: CTEs `ids` and `cons` over the profiles of CTE `x` (the chunk's touched ids).
  */
-const PROFILE_EXTRAS_CTES = `ids AS (
-       SELECT profile_id, type, namespace, value_hash, value, first_ms FROM (
-         SELECT profile_id, type, namespace, value_hash, value, ${ms('first_seen_at')} AS first_ms,
-                row_number() OVER (PARTITION BY profile_id ORDER BY first_seen_at DESC, type, value_hash) AS n
-         FROM identifiers WHERE tenant_id = ? AND profile_id IN (SELECT id FROM x)) newest
-       WHERE n <= 50),
-     cons AS (
-       SELECT DISTINCT ON (profile_id, purpose) profile_id, purpose, status, ${ms('effective_at')} AS effective_ms
-       FROM consents WHERE tenant_id = ? AND profile_id IN (SELECT id FROM x)
-       ORDER BY profile_id, purpose, effective_at DESC, recorded_at DESC)`;
+const PROFILE_EXTRAS_CTES = `ids AS (${newestIdentifiersSql('IN (SELECT id FROM x)')}),
+     cons AS (${currentConsentsSql('IN (SELECT id FROM x)')})`;
 
 function profileExtrasOf(
   identifierRows: ReadonlyArray<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: number }>,
@@ -396,7 +387,7 @@ function profileExtrasOf(
   const consents = new Map<string, ConsentView[]>();
   for (const r of consentRows) {
     const list = consents.get(r.profile_id) ?? [];
-    list.push({ purpose: r.purpose, granted: r.status === 'granted', updatedAt: Number(r.effective_ms) });
+    list.push(consentStateOf(r));
     consents.set(r.profile_id, list);
   }
   return { identifiers, consents };

@@ -5,6 +5,7 @@
  * not override a later one. Rows written here have source `api`.
  */
 import type { Knex } from 'knex';
+import { epochMs } from '@stratum/db';
 import { enqueueOutbox, profileChangeRecord, readProfileStates, stableId } from '@stratum/identity';
 import type { ConsentChange as ConsentChangeRecord } from '@stratum/schemas';
 
@@ -60,7 +61,7 @@ export async function appendConsents(trx: Knex.Transaction, tenantId: string, pr
     `INSERT INTO consents (tenant_id, profile_id, purpose, status, source, effective_at, evidence)
      SELECT ?, ?, c.purpose, c.status, 'api', COALESCE(c.effective_at, now()), c.evidence
      FROM json_to_recordset(?::json) AS c(n int, purpose text, status text, effective_at timestamptz, evidence jsonb) ORDER BY c.n
-     RETURNING id, purpose, status, ${ms('effective_at')} AS effective_ms, ${ms('recorded_at')} AS recorded_ms, evidence`,
+     RETURNING id, purpose, status, ${epochMs('effective_at')} AS effective_ms, ${epochMs('recorded_at')} AS recorded_ms, evidence`,
     [tenantId, profileId, JSON.stringify(changes.map((c, n) => ({ n, purpose: c.purpose, status: c.status, effective_at: c.effectiveAt, evidence: c.evidence })))],
   );
   await trx.raw('UPDATE profiles SET version = version + 1, updated_at = now() WHERE tenant_id = ? AND id = ?', [tenantId, profileId]);
@@ -84,5 +85,3 @@ export async function appendConsents(trx: Knex.Transaction, tenantId: string, pr
     { topic: 'profiles.changes', profileId, value: profileChangeRecord(tenantId, state, { change: 'updated', causedBy: records[0]!.changeId, changedAt }) },
   ]);
 }
-
-const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
