@@ -36,18 +36,24 @@ export interface OutboxRelayOptions {
   onPublished?(records: readonly OutboxRecord[]): void;
 }
 
-export interface OutboxRelay {
+export interface OutboxPasses {
   /** One pass: returns how many records it published (0 when empty or another relay holds the lock). */
   drainOnce(): Promise<number>;
-  /** Stops the loop after the pass in flight. */
+}
+
+export interface OutboxRelay extends OutboxPasses {
+  /** Stops the loop after the pass in flight, then makes one last pass. */
   stop(): Promise<void>;
 }
+
+const DEFAULT_BATCH = 500;
 
 /** An arbitrary constant naming the relay's advisory lock (pg_advisory_xact_lock takes a bigint). */
 const RELAY_LOCK = 7_356_201_140;
 
-export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const batchSize = options.batchSize ?? 500;
+/** Passes on demand (tests, and the loop below). */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxPasses {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const drainOnce = () =>
     options.db.transaction(async (trx) => {
       const { rows: lock } = await trx.raw<{ rows: Array<{ locked: boolean }> }>('SELECT pg_try_advisory_xact_lock(?) AS locked', [RELAY_LOCK]);
@@ -63,13 +69,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       options.onPublished?.(records);
       return records.length;
     });
-  return { drainOnce, stop: async () => undefined };
+  return { drainOnce };
 }
 
 /** Runs passes until stopped: at once again after a full pass, after idleMs when empty, after a backoff on errors. */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const relay = createOutboxRelay(options);
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   let stopped = false;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
