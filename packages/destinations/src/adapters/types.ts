@@ -13,10 +13,11 @@
  * `prepare`; adapters only refuse what their platform cannot take.
  */
 import type { DeliveryError, ResolvedEvent } from '@stratum/schemas';
+import { DESTINATION_TYPES, type DestinationType } from '../store/destination';
 
-/** The destination types with an adapter. */
-export const ADAPTER_TYPES = ['webhook', 'meta_capi', 'ga4', 'tiktok', 'twilio_sms', 'pipedrive'] as const;
-export type AdapterType = (typeof ADAPTER_TYPES)[number];
+/** The destination types with an adapter: every type a destination may be stored with. */
+export const ADAPTER_TYPES = DESTINATION_TYPES;
+export type AdapterType = DestinationType;
 
 /** What `parseConfig` reads: the destination's settings and its decrypted credentials. */
 export interface DestinationConfigInput {
