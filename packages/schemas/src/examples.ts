@@ -156,6 +156,7 @@ export const exampleRecords: { [K in SchemaName]: SchemaTypes[K] } = {
     firstAttemptAt: at + 25,
     lastError,
     replayOf: null,
+    backfill: false,
     event: resolved,
   },
   'delivery.outcomes': {

@@ -18,8 +18,8 @@ const DECIDED: [string, number, 'delete' | 'compact', number, string[], string |
   ['delivery.retry.5m', 6, 'delete', 7 * DAY, ['tenantId:destinationId:profileId'], 'delivery.dlq', ['delivery-adapter'], ['retry']],
   ['delivery.retry.1h', 6, 'delete', 7 * DAY, ['tenantId:destinationId:profileId'], 'delivery.dlq', ['delivery-adapter'], ['retry']],
   ['delivery.outcomes', 12, 'delete', 30 * DAY, ['tenantId:destinationId:profileId'], null, ['delivery-adapter', 'retry'], ['operators', 'stratum trace']],
-  ['delivery.dlq', 3, 'delete', 30 * DAY, ['tenantId:destinationId:profileId'], null, ['retry'], ['operators', 'replay']],
-  ['consents.changes', 6, 'delete', FOREVER, ['tenantId:profileId'], null, ['identity-resolution', 'gateway'], ['delivery-adapter']],
+  ['delivery.dlq', 3, 'delete', 30 * DAY, ['tenantId:destinationId:profileId'], null, ['delivery-adapter', 'retry'], ['retry', 'operators']],
+  ['consents.changes', 6, 'delete', FOREVER, ['tenantId:profileId'], null, ['identity-resolution', 'gateway'], ['retry']],
 ];
 
 describe('the catalogue', () => {

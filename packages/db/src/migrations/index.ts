@@ -10,6 +10,7 @@ import { dedupClaims } from './202611241100_dedup_claims';
 import { identity } from './202611241200_identity';
 import { identityOutbox } from './202611241230_identity_outbox';
 import { destinations } from './202611241300_destinations';
+import { delivery } from './202611241400_delivery';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery];
 export type { Migration } from './migration';

@@ -111,6 +111,8 @@ export interface DeliveryAttempt {
   lastError: null | DeliveryError;
   /** dlqId of the dead letter an operator replayed. */
   replayOf: null | string;
+  /** An operator's replay marked as a backfill: the event is historical. Adapters that act on people now (SMS) skip it; the webhook payload says so; platform age limits still apply. */
+  backfill: boolean;
   /** The resolved event to deliver. */
   event: ResolvedEvent;
 }
