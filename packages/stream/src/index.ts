@@ -13,4 +13,4 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { createKafka, type KafkaConnection } from './kafka';
 export type { DeliveryGuarantee } from './delivery/output-delivery';
 export { FAILPOINTS, parseFailpoints, type Failpoints, type FailpointName } from './failpoints';
-export { runStageProcess, stageProcessFragment, type StageProcess, type StageProcessOptions } from './stage-process';
+export { runStageProcess, runStagesProcess, stageProcessFragment, type StageProcess, type StageProcessOptions, type StageRun } from './stage-process';

@@ -28,7 +28,11 @@ import type { OutputSchemas, StageDefinition } from './stage';
 const { KafkaJSError, Partitioners } = kafkajs;
 
 export interface StageTopics<O extends OutputSchemas> {
-  input: string;
+  /**
+   * The topic to consume, or several carrying the same schema (the retry stage's delay tiers):
+   * one consumer group, each topic-partition paused and committed on its own.
+   */
+  input: string | readonly string[];
   outputs: { [K in keyof O]: string };
 }
 
@@ -87,7 +91,10 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   for (const [name, schema] of Object.entries(stage.outputs)) {
     outputSerdes[name] = (await createSerde(registry, schema, `${topics.outputs[name]}-value`)) as AvroSerde<unknown>;
   }
-  const serdes = { input: await createReader(registry, stage.input, `${topics.input}-value`), outputs: outputSerdes } as unknown as StageSerdes<O>;
+  const inputTopics = typeof topics.input === 'string' ? [topics.input] : [...topics.input];
+  if (inputTopics.length === 0) throw new Error(`stage ${stage.name}: no input topic`);
+  // Decoding goes by the schema id each record carries; the subject only finds the reader's own schema.
+  const serdes = { input: await createReader(registry, stage.input, `${inputTopics[0]}-value`), outputs: outputSerdes } as unknown as StageSerdes<O>;
 
   const kafka: Kafka = createKafka(options.kafka, logger);
   const failpoints = options.failpoints ?? NO_FAILPOINTS;
@@ -268,7 +275,7 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
   }
 
   await consumer.connect();
-  await consumer.subscribe({ topic: topics.input, fromBeginning: true });
+  await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1, eachBatch });
   logger.info({ stage: stage.name, input: topics.input, outputs: topics.outputs, groupId: options.groupId, delivery: stage.delivery ?? 'at-least-once' }, 'stage started');
 

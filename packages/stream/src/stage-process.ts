@@ -7,7 +7,7 @@ import { kafkaFragment, observabilityFragment, schemaRegistryFragment, stageFrag
 import { createLogger, createMetricsRegistry, createStageMetrics, readinessFromChecks, startHealthServer, type ReadinessCheck, type Registry } from '@stratum/observability';
 import type { SchemaName } from '@stratum/schemas';
 import { parseFailpoints } from './failpoints';
-import { startStage, type StageTopics } from './runner';
+import { startStage, type RunningStage, type StageTopics } from './runner';
 import type { OutputSchemas, StageDefinition } from './stage';
 
 /** The variables every stage process reads (spread into the service's own defineConfig). */
@@ -33,6 +33,17 @@ export interface StageProcess {
   stop(): Promise<void>;
 }
 
+/** One stage of a process that runs several (the delivery-adapter reads two topics of different schemas). */
+export interface StageRun {
+  // The stage's schema types do not matter here; each run is checked where it is defined.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly stage: StageDefinition<any, any, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly topics: StageTopics<any>;
+  /** Its consumer group; default STAGE_GROUP_ID. Stages of one process need distinct groups. */
+  readonly groupId?: string;
+}
+
 /** Runs `stage` with `config`; installs signal handlers; calls `exit(code)` when it ends (default process.exit). */
 export async function runStageProcess<I extends SchemaName, O extends OutputSchemas, V>(
   stage: StageDefinition<I, O, V>,
@@ -40,28 +51,54 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
   options: StageProcessOptions<O>,
   exit: (code: number) => void = (code) => process.exit(code),
 ): Promise<StageProcess> {
+  const { topics, ...rest } = options;
+  return runStagesProcess([{ stage, topics }], config, rest, exit);
+}
+
+/**
+ * Runs several stages in one process behind one /metrics, /healthz and /readyz (ready when every
+ * stage is in its group). A crash of any stage ends the process (exit 1); a signal drains them all.
+ */
+export async function runStagesProcess(
+  runs: readonly StageRun[],
+  config: StageProcessConfig,
+  options: Omit<StageProcessOptions<OutputSchemas>, 'topics'>,
+  exit: (code: number) => void = (code) => process.exit(code),
+): Promise<StageProcess> {
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const registry = options.registry ?? createMetricsRegistry({ service: config.SERVICE_NAME, version: options.version ?? '0.1.0' });
-  const metrics = createStageMetrics(registry, { stage: stage.name });
-  const running = await startStage(stage, {
-    kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID },
-    registryUrl: config.SCHEMA_REGISTRY_URL,
-    groupId: config.STAGE_GROUP_ID,
-    topics: options.topics,
-    logger,
-    metrics,
-    batchSize: config.STAGE_BATCH_SIZE,
-    partitionsConsumedConcurrently: config.STAGE_CONCURRENT_PARTITIONS,
-    shutdownTimeoutMs: config.STAGE_SHUTDOWN_TIMEOUT_MS,
-    sessionTimeoutMs: config.STAGE_SESSION_TIMEOUT_MS,
-    failpoints: parseFailpoints(config.STAGE_FAILPOINTS),
-    ...(options.onStop ? { onStop: options.onStop } : {}),
-  });
+  const groups = new Set(runs.map((r) => r.groupId ?? config.STAGE_GROUP_ID));
+  if (groups.size !== runs.length) throw new Error('every stage of a process needs its own consumer group');
+  const running: RunningStage[] = [];
+  for (const [i, run] of runs.entries()) {
+    running.push(
+      await startStage(run.stage, {
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID },
+        registryUrl: config.SCHEMA_REGISTRY_URL,
+        groupId: run.groupId ?? config.STAGE_GROUP_ID,
+        topics: run.topics,
+        logger: runs.length > 1 ? logger.child({ stage: run.stage.name }) : logger,
+        metrics: createStageMetrics(registry, { stage: run.stage.name }),
+        batchSize: config.STAGE_BATCH_SIZE,
+        partitionsConsumedConcurrently: config.STAGE_CONCURRENT_PARTITIONS,
+        shutdownTimeoutMs: config.STAGE_SHUTDOWN_TIMEOUT_MS,
+        sessionTimeoutMs: config.STAGE_SESSION_TIMEOUT_MS,
+        failpoints: parseFailpoints(config.STAGE_FAILPOINTS),
+        // The service's own pools close once, after the last stage stopped.
+        ...(options.onStop && i === runs.length - 1 ? { onStop: options.onStop } : {}),
+      }),
+    );
+  }
+  const stopAll = async () => {
+    // In reverse: the last stage holds onStop (the pools), which the others may still be using.
+    for (const r of [...running].reverse()) await r.stop();
+  };
+  const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const health = await startHealthServer({
     port: config.METRICS_PORT,
     registry,
     logger,
-    readiness: readinessFromChecks({ kafka: () => running.isReady(), ...options.readiness }),
+    readiness: readinessFromChecks({ kafka: () => running.every((r) => r.isReady()), ...options.readiness }),
   });
   logger.info({ metrics: `${health.url}/metrics` }, 'health and metrics endpoints up');
 
@@ -77,19 +114,25 @@ export async function runStageProcess<I extends SchemaName, O extends OutputSche
     })());
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'stopping: draining the batch in flight');
-    void running.stop().then(
-      () => running.done.then(() => finish(0), () => finish(1)),
+    void stopAll().then(
+      () => done.then(() => finish(0), () => finish(1)),
+      () => finish(1),
     );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  running.done.catch(() => finish(1));
+  for (const r of running) {
+    r.done.catch(() => {
+      // One stage crashed: stop the others (their batches are replayed by the next instance).
+      void stopAll().finally(() => finish(1));
+    });
+  }
 
   return {
     metricsUrl: `${health.url}/metrics`,
     exited,
     async stop() {
-      await running.stop();
+      await stopAll();
       await finish(0);
     },
   };
