@@ -3,7 +3,7 @@
  * that deliver (delivery-adapter), wait (retry), receive platform callbacks (gateway) and replay
  * (the CLI). Store functions take a transaction already scoped to the tenant (withTenant).
  */
-export { decideRetry, effectivePolicy, isPastMaxAge, DEFAULT_DELIVERY_POLICY, type FailedAttempt, type RetryDecision, type RetryTier } from './policy/retry-policy';
+export { decideRetry, effectivePolicy, isPastMaxAge, keepsKeyOrder, DEFAULT_DELIVERY_POLICY, type FailedAttempt, type RetryDecision, type RetryLimits, type RetryTier } from './policy/retry-policy';
 export { deliveredAmong, recordDelivered, forgetDeliveredBefore, ledgerKey, type DeliveredRow, type LedgerKey } from './ledger/delivery-ledger';
 export { readCurrentProfiles, type CurrentProfile } from './profiles/current-profiles';
 export {

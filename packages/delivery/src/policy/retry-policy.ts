@@ -8,7 +8,7 @@
  * is the tier's delay with up to +20% jitter (retries of one outage spread out, and records in a
  * tier stay near due order, which the retry stage relies on), never less than Retry-After.
  */
-import type { DeliveryPolicy } from '@stratum/destinations';
+import type { DeliveryPolicy, DestinationType } from '@stratum/destinations';
 import type { DeliveryError } from '@stratum/schemas';
 
 export interface RetryTier {
@@ -17,7 +17,7 @@ export interface RetryTier {
 }
 
 /** Segment retries for up to four hours; so do we, unless a destination says otherwise. */
-export const DEFAULT_DELIVERY_POLICY: Required<DeliveryPolicy> = { maxAttempts: 8, maxAgeSeconds: 4 * 3600 };
+export const DEFAULT_DELIVERY_POLICY: RetryLimits = { maxAttempts: 8, maxAgeSeconds: 4 * 3600 };
 
 const JITTER = 0.2;
 
@@ -33,12 +33,22 @@ export interface FailedAttempt {
   readonly error: DeliveryError;
 }
 
-export function effectivePolicy(policy: DeliveryPolicy | null | undefined, defaults: Required<DeliveryPolicy> = DEFAULT_DELIVERY_POLICY): Required<DeliveryPolicy> {
+export type RetryLimits = Required<Pick<DeliveryPolicy, 'maxAttempts' | 'maxAgeSeconds'>>;
+
+export function effectivePolicy(policy: DeliveryPolicy | null | undefined, defaults: RetryLimits = DEFAULT_DELIVERY_POLICY): RetryLimits {
   return { maxAttempts: policy?.maxAttempts ?? defaults.maxAttempts, maxAgeSeconds: policy?.maxAgeSeconds ?? defaults.maxAgeSeconds };
 }
 
+/** Types whose platform upserts state (a CRM person), where order matters unless the policy says otherwise. */
+const ORDERED_BY_DEFAULT: ReadonlySet<DestinationType> = new Set(['pipedrive']);
+
+/** Whether a destination's events of one profile must arrive in order (see DeliveryPolicy.ordering). */
+export function keepsKeyOrder(type: DestinationType, policy: DeliveryPolicy | null | undefined): boolean {
+  return (policy?.ordering ?? (ORDERED_BY_DEFAULT.has(type) ? 'per_key' : 'none')) === 'per_key';
+}
+
 /** `random` returns [0, 1); tests pass a constant. */
-export function decideRetry(failed: FailedAttempt, policy: Required<DeliveryPolicy>, tiers: readonly RetryTier[], now: number, random: () => number = Math.random): RetryDecision {
+export function decideRetry(failed: FailedAttempt, policy: RetryLimits, tiers: readonly RetryTier[], now: number, random: () => number = Math.random): RetryDecision {
   if (tiers.length === 0) throw new Error('decideRetry needs at least one retry tier');
   if (failed.attempt >= policy.maxAttempts) return { kind: 'dead_letter', reason: 'attempts_exhausted' };
   const retryAfter = Math.max(0, failed.error.retryAfterMs ?? 0);
@@ -52,6 +62,6 @@ export function decideRetry(failed: FailedAttempt, policy: Required<DeliveryPoli
 }
 
 /** Whether an attempt is already older than the policy allows (a record that waited past it while the retry stage was down). */
-export function isPastMaxAge(firstAttemptAt: number | null, policy: Required<DeliveryPolicy>, now: number): boolean {
+export function isPastMaxAge(firstAttemptAt: number | null, policy: RetryLimits, now: number): boolean {
   return firstAttemptAt !== null && now > firstAttemptAt + policy.maxAgeSeconds * 1000;
 }

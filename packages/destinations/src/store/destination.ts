@@ -28,6 +28,12 @@ export interface DeliveryPolicy {
   readonly maxAttempts?: number;
   /** Give up on an event this many seconds after its first attempt. */
   readonly maxAgeSeconds?: number;
+  /**
+   * `per_key`: while one of a profile's events waits for a retry, that profile's later events wait
+   * behind it (CRM upserts, where an old update must not overwrite a newer one); other profiles go
+   * on. `none`: every event on its own. Default: per_key for pipedrive, none for the rest.
+   */
+  readonly ordering?: 'per_key' | 'none';
 }
 
 /** A destination without its credentials: what lists, the CLI and logs may show. */

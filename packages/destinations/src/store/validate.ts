@@ -110,13 +110,17 @@ function wholeNumberIn(field: string, value: unknown, min: number, max: number, 
 /** A policy as stored: null when nothing is set (the retry stage's defaults apply). */
 export function checkDeliveryPolicy(policy: unknown): DeliveryPolicy | null {
   if (policy === undefined || policy === null) return null;
-  if (!isPlainObject(policy)) throw destinationErrors.error('invalid_delivery_policy', 'deliveryPolicy must be a JSON object { maxAttempts?, maxAgeSeconds? } or null');
-  const unknown = Object.keys(policy).filter((key) => !['maxAttempts', 'maxAgeSeconds'].includes(key));
-  if (unknown.length > 0) throw destinationErrors.error('invalid_delivery_policy', `deliveryPolicy has unknown field(s) ${unknown.join(', ')}; known: maxAttempts, maxAgeSeconds`);
+  if (!isPlainObject(policy)) throw destinationErrors.error('invalid_delivery_policy', 'deliveryPolicy must be a JSON object { maxAttempts?, maxAgeSeconds?, ordering? } or null');
+  const unknown = Object.keys(policy).filter((key) => !['maxAttempts', 'maxAgeSeconds', 'ordering'].includes(key));
+  if (unknown.length > 0) throw destinationErrors.error('invalid_delivery_policy', `deliveryPolicy has unknown field(s) ${unknown.join(', ')}; known: maxAttempts, maxAgeSeconds, ordering`);
+  const ordering = policy.ordering;
+  if (ordering !== undefined && ordering !== 'per_key' && ordering !== 'none') {
+    throw destinationErrors.error('invalid_delivery_policy', `deliveryPolicy.ordering must be "per_key" or "none", got ${JSON.stringify(ordering) ?? String(ordering)}`);
+  }
   const maxAttempts = policy.maxAttempts === undefined ? undefined : wholeNumberIn('maxAttempts', policy.maxAttempts, 1, MAX_ATTEMPTS_LIMIT, '');
   const maxAgeSeconds = policy.maxAgeSeconds === undefined ? undefined : wholeNumberIn('maxAgeSeconds', policy.maxAgeSeconds, MIN_MAX_AGE_SECONDS, MAX_MAX_AGE_SECONDS, ' seconds (1 minute to 7 days)');
-  if (maxAttempts === undefined && maxAgeSeconds === undefined) return null;
-  return { ...(maxAttempts === undefined ? {} : { maxAttempts }), ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }) };
+  if (maxAttempts === undefined && maxAgeSeconds === undefined && ordering === undefined) return null;
+  return { ...(maxAttempts === undefined ? {} : { maxAttempts }), ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }), ...(ordering === undefined ? {} : { ordering }) };
 }
 
 /** Runs the caller's type check, if any; its problems become one invalid_settings error listing them all. */
