@@ -16,7 +16,7 @@ export {
 } from './define';
 export { processEnv } from './process-env';
 export { loadConfigOrExit, EX_CONFIG } from './load-or-exit';
-export { port, integer, booleanFlag, durationMs, oneOf, identifier, brokerList, url, namedKeys, type NamedKey } from './values';
+export { port, integer, booleanFlag, durationMs, oneOf, identifier, brokerList, listOf, url, namedKeys, type NamedKey } from './values';
 export { secret, SECRET_NAME } from './schema-info';
 export {
   kafkaFragment,

@@ -97,6 +97,15 @@ export function brokerList() {
   });
 }
 
+/** A comma-separated list whose entries each match `entry` (described by `expected`); empty text is an empty list. */
+export function listOf(expected: string, entry: RegExp) {
+  return fromText(`comma-separated list of ${expected}`, (text) => {
+    const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    const bad = entries.findIndex((e) => !entry.test(e));
+    return bad === -1 ? { value: entries } : `is not a comma-separated list of ${expected} (entry ${bad + 1} is not)`;
+  });
+}
+
 function isHostPort(entry: string): boolean {
   // `[::1]:9092` for IPv6, else `host:port` with one colon.
   const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(entry);

@@ -65,3 +65,11 @@ export function decideRetry(failed: FailedAttempt, policy: RetryLimits, tiers: r
 export function isPastMaxAge(firstAttemptAt: number | null, policy: RetryLimits, now: number): boolean {
   return firstAttemptAt !== null && now > firstAttemptAt + policy.maxAgeSeconds * 1000;
 }
+
+/** The tier to wait `waitMs` in when no attempt failed (quiet hours, a time budget): the longest tier not longer than the wait, else the first. */
+export function tierForWait(tiers: readonly RetryTier[], waitMs: number): RetryTier {
+  let chosen = tiers[0];
+  if (chosen === undefined) throw new Error('tierForWait needs at least one retry tier');
+  for (const t of tiers) if (t.delayMs <= waitMs) chosen = t;
+  return chosen;
+}
