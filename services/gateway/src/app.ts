@@ -1,9 +1,9 @@
 /**
- * The gateway's express app: the Segment tracking API, the operations endpoints and the OpenAPI
- * document on one port. Express is kept lean: no body-parser (http/read-body.ts reads bodies),
- * no ETag, no X-Powered-By, no query parsing, no per-request middleware; every route is a
- * handler made once here, and gatewayRequestListener sends the event routes past express's
- * router altogether. Creating the app does no I/O.
+ * The gateway's express app: the Segment tracking API, Twilio's webhooks, the operations
+ * endpoints and the OpenAPI document on one port. Express is kept lean: no body-parser
+ * (http/read-body.ts reads bodies), no ETag, no X-Powered-By, no query parsing, no per-request
+ * middleware; every route is a handler made once here, and gatewayRequestListener sends the event
+ * routes past express's router altogether. Creating the app does no I/O.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -17,6 +17,7 @@ import { ingestHandler } from './http/ingest-handler';
 import { opsHandlers } from './http/ops-routes';
 import { requestIdFrom, REQUEST_ID_HEADER } from './http/request-id';
 import { sendRefusal } from './http/respond';
+import { TWILIO_WEBHOOK_PATH, twilioWebhookHandler, type TwilioWebhookOptions } from './http/twilio-webhook-handler';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics';
 import { openApiDocument } from './openapi/document';
 
@@ -41,21 +42,39 @@ export interface GatewayAppOptions {
   readonly now?: () => number;
   /** True once shutdown began: answers then carry `Connection: close`. */
   readonly stopping?: () => boolean;
+  /** PostgreSQL and keys for POST /v1/webhooks/twilio/{tenantId}; absent, the route answers 503 (main.ts always sets it). */
+  readonly twilioWebhooks?: TwilioWebhookOptions;
 }
 
 /** Label of requests no route matched (never the raw path: that would be unbounded). */
 const UNMATCHED = 'unmatched';
 
-/** The app's routes: path → methods, for 405 answers and the OpenAPI test. */
+/** The app's routes: path (OpenAPI form) → methods, for 405 answers and the OpenAPI test. */
 export function routeTable(): Map<string, string[]> {
   const table = new Map<string, string[]>();
   for (const route of EVENT_ROUTES) table.set(route.path, ['POST']);
+  table.set(TWILIO_WEBHOOK_PATH, ['POST']);
   for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json']) table.set(path, ['GET', 'HEAD']);
   return table;
 }
 
-function counted(route: string, metrics: GatewayMetrics, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
+/** `/v1/webhooks/twilio/{tenantId}` → `/v1/webhooks/twilio/:tenantId`, express's form. */
+function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** The known path (OpenAPI form) a lower-cased request path is, matching `{param}` segments too. */
+function knownPath(routes: ReadonlyMap<string, string[]>, path: string): string | undefined {
+  if (routes.has(path)) return path;
+  const segments = path.split('/');
+  return [...routes.keys()].find((route) => {
+    const parts = route.split('/');
+    return parts.length === segments.length && parts.every((part, i) => part.startsWith('{') || part === segments[i]);
+  });
+}
+
+function counted<Req extends IncomingMessage, Res extends ServerResponse>(route: string, metrics: GatewayMetrics, handler: (req: Req, res: Res) => Promise<void> | void) {
+  return async (req: Req, res: Res) => {
     await handler(req, res);
     metrics.countRequest(route, res.statusCode);
   };
@@ -126,14 +145,18 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   });
   for (const [path, handler] of Object.entries(ops)) app.get(path, counted(path, metrics, handler));
 
+  // Through express's router (not gatewayRequestListener's fast path): webhooks are few, and the route has a parameter.
+  app.post(expressPath(TWILIO_WEBHOOK_PATH), counted(TWILIO_WEBHOOK_PATH, metrics, twilioWebhookHandler({ webhooks: options.twilioWebhooks, logger, metrics })));
+
   const routes = routeTable();
   app.use((req: Request, res: Response) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     // Express matches paths case-insensitively and with an optional trailing slash; so does this.
     const path = req.path.toLowerCase().replace(/(.)\/$/, '$1');
-    const allow = routes.get(path);
+    const known = knownPath(routes, path);
+    const allow = known === undefined ? undefined : routes.get(known);
     const status = allow
-      ? sendRefusal(res, requestId, refusal('method_not_allowed', `${req.method} ${path}: use ${allow.join(' or ')}`, { allow }))
+      ? sendRefusal(res, requestId, refusal('method_not_allowed', `${req.method} ${known}: use ${allow.join(' or ')}`, { allow }))
       : sendRefusal(res, requestId, refusal('not_found', `${req.method} ${req.path}: no such endpoint (see GET /openapi.json)`));
     metrics.countRequest(UNMATCHED, status);
   });

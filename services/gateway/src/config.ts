@@ -1,8 +1,9 @@
 /**
- * The gateway's configuration: the shared Kafka, registry, observability and database
- * variables, and its own. Loaded once in main.ts from processEnv(); tests pass their own env.
+ * The gateway's configuration: the shared Kafka, registry, observability, database and
+ * credential-key variables, and its own. Loaded once in main.ts from processEnv(); tests pass
+ * their own env.
  */
-import { databaseFragment, defineConfig, durationMs, identifier, integer, kafkaFragment, observabilityFragment, port, schemaRegistryFragment, secret, url, type ConfigOf } from '@stratum/config';
+import { credentialKeysFragment, databaseFragment, defineConfig, durationMs, identifier, integer, kafkaFragment, observabilityFragment, port, schemaRegistryFragment, secret, url, type ConfigOf } from '@stratum/config';
 
 // /metrics is served on GATEWAY_PORT with the API, so the observability fragment's METRICS_PORT
 // would be a variable that does nothing: leave it out.
@@ -13,9 +14,14 @@ export const gatewayConfig = defineConfig({
   ...schemaRegistryFragment,
   ...observability,
   ...databaseFragment,
+  // Optional: only Twilio webhooks need them (to read the tenant's auth token); without them that route answers 503.
+  ...credentialKeysFragment,
   // The directory of write keys lives in PostgreSQL: the gateway cannot start without it.
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] })),
   GATEWAY_PORT: port().default(8080),
+  // The origin Twilio calls (https://events.example.com): Twilio signs the URL it requested, which a
+  // proxy in front of the gateway changes. Unset: the URL as received (Host, X-Forwarded-Proto).
+  GATEWAY_PUBLIC_URL: url({ protocols: ['https', 'http'] }).optional(),
   GATEWAY_HOST: identifier('an interface to listen on, e.g. 0.0.0.0 or 127.0.0.1').default('0.0.0.0'),
   // Segment's batch limit is 500 KB; 512000 leaves room for the envelope. Sources can only lower it.
   GATEWAY_MAX_BODY_BYTES: integer({ min: 1024, max: 64 * 1024 * 1024 }).default(512_000),

@@ -1,10 +1,12 @@
 /**
  * The gateway process, wiring only: config → PostgreSQL → tenancy directory → Kafka publisher →
- * rate limiter → app → HTTP server. SIGTERM/SIGINT: stop accepting, let requests in flight
- * finish (their events are acknowledged or refused), flush and close the publisher, exit 0.
+ * rate limiter → credential keyring (Twilio webhooks) → app → HTTP server. SIGTERM/SIGINT: stop
+ * accepting, let requests in flight finish (their events are acknowledged or refused), flush and
+ * close the publisher, exit 0.
  */
 import { loadConfig, processEnv, redactConfig } from '@stratum/config';
 import { createDb } from '@stratum/db';
+import { credentialKeyringFromConfig, MISSING_KEYS_HELP } from '@stratum/destinations';
 import { createLogger, createMetricsRegistry } from '@stratum/observability';
 import { createTenancyDirectory } from '@stratum/tenancy';
 import { createGatewayApp, gatewayRequestListener } from './app';
@@ -32,6 +34,9 @@ async function main(): Promise<void> {
     logger,
   });
   const rateLimiter = config.REDIS_URL === undefined ? createMemoryRateLimiter() : createRedisRateLimiter(config.REDIS_URL);
+  // Keys are optional: the tracking API does not need them. A wrong active key id still fails the start.
+  const keyring = config.STRATUM_CREDENTIALS_KEYS === undefined ? null : credentialKeyringFromConfig(config);
+  if (keyring === null) logger.warn(`Twilio webhooks will answer 503 webhooks_unavailable: ${MISSING_KEYS_HELP}`);
 
   let stopping = false;
   const app = createGatewayApp({
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     config: { maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES, version: VERSION },
     readiness: { postgres: async () => void (await db.raw('select 1')) },
     stopping: () => stopping,
+    twilioWebhooks: { db, keyring, publicUrl: config.GATEWAY_PUBLIC_URL ?? null },
   });
   const server = await startGatewayServer(gatewayRequestListener(app), { port: config.GATEWAY_PORT, host: config.GATEWAY_HOST, logger, shutdownTimeoutMs: config.GATEWAY_SHUTDOWN_TIMEOUT_MS });
   logger.info({ url: server.url, openapi: `${server.url}/openapi.json`, metrics: `${server.url}/metrics` }, 'gateway listening');

@@ -22,9 +22,20 @@ export const gatewayErrors = defineErrorCodes({
   invalid_field: { status: 400, retriable: false, description: 'A field has a JSON type its schema cannot carry (`field` and `expected` say which and what).' },
   nesting_too_deep: { status: 400, retriable: false, description: 'An event nests objects/arrays too deeply to be serialised.' },
   invalid_compression: { status: 400, retriable: false, description: 'The body is not valid data for its Content-Encoding (truncated or corrupt).' },
+  invalid_webhook: {
+    status: 400,
+    retriable: false,
+    description: 'A Twilio webhook that is not form-encoded, lacks a parameter Twilio always sends, or has one Twilio would not send (`field` names it).',
+  },
   missing_write_key: { status: 401, retriable: false, description: 'No write key: send it as the HTTP Basic user name (empty password) or as `writeKey` in the body.' },
   invalid_write_key: { status: 401, retriable: false, description: 'The write key is unknown, revoked, or its source is disabled.' },
+  invalid_signature: {
+    status: 403,
+    retriable: false,
+    description: "X-Twilio-Signature is missing, or is not the signature of this URL and body under the auth token of any of the tenant's twilio_sms destinations of the request's AccountSid.",
+  },
   not_found: { status: 404, retriable: false, description: 'No such endpoint.' },
+  unknown_tenant: { status: 404, retriable: false, description: 'The tenant in a webhook URL does not exist or has no twilio_sms destination.' },
   method_not_allowed: { status: 405, retriable: false, description: 'The endpoint exists but not for this method; `Allow` lists the ones it takes.' },
   batch_too_large: { status: 413, retriable: false, description: 'The request body (after decompression) is over the byte limit; `limit` and `size` in bytes.' },
   event_too_large: { status: 413, retriable: false, description: "One event's JSON is over the per-event byte limit; `index`, `limit` and `size` in bytes." },
@@ -34,6 +45,11 @@ export const gatewayErrors = defineErrorCodes({
   internal_error: { status: 500, retriable: true, description: 'A bug or an unexpected failure; nothing of the request was reported accepted, retrying is safe.' },
   kafka_unavailable: { status: 503, retriable: true, description: 'Kafka did not acknowledge the events in time; nothing was accepted, retry after `Retry-After` seconds.' },
   directory_unavailable: { status: 503, retriable: true, description: 'The write key could not be checked (PostgreSQL unreachable); retry after `Retry-After` seconds.' },
+  webhooks_unavailable: {
+    status: 503,
+    retriable: true,
+    description: 'A Twilio webhook could not be checked or recorded: no credential keys are configured (STRATUM_CREDENTIALS_KEYS), PostgreSQL is unreachable, or the credentials could not be decrypted.',
+  },
 });
 
 export type GatewayErrorCode = keyof typeof gatewayErrors.codes;

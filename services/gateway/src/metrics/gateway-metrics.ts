@@ -23,10 +23,17 @@ export const GATEWAY_METRICS = {
   publishDuration: { name: 'stratum_gateway_publish_duration_seconds', type: 'histogram', labels: ['outcome'], help: 'Time for the publisher to get a request\'s events acknowledged by Kafka: outcome ok, unavailable or failed.' },
   bodyBytes: { name: 'stratum_gateway_request_body_bytes', type: 'histogram', labels: ['route'], help: 'Size of event request bodies after decompression, in bytes.' },
   rateLimiterErrors: { name: 'stratum_gateway_rate_limiter_errors_total', type: 'counter', labels: [], help: 'Rate-limit checks that failed (e.g. Redis unreachable); the request was let through.' },
+  twilioCallbacks: {
+    name: 'stratum_gateway_twilio_callbacks_total',
+    type: 'counter',
+    labels: ['kind', 'result'],
+    help: 'Twilio webhooks answered: kind status (a status callback), inbound (an incoming SMS) or unknown (refused before its kind was known); result what was done (recorded, unknown_message, opted_out, opted_in, ignored, invalid_phone) or the error code it was refused with.',
+  },
 } as const;
 
 export type EventOutcome = 'accepted' | 'refused';
 export type PublishOutcome = 'ok' | 'unavailable' | 'failed';
+export type TwilioCallbackKind = 'status' | 'inbound' | 'unknown';
 
 /** Typed handles on the gateway metrics. */
 export interface GatewayMetrics {
@@ -36,6 +43,8 @@ export interface GatewayMetrics {
   observePublish(outcome: PublishOutcome, seconds: number): void;
   observeBodyBytes(route: string, bytes: number): void;
   countRateLimiterError(): void;
+  /** `result`: what was done, or the refusal's error code (both small fixed sets). */
+  countTwilioCallback(kind: TwilioCallbackKind, result: string): void;
 }
 
 /** Memoises a series handle per key, so the hot path does one Map lookup. */
@@ -60,6 +69,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const publishDuration = new HistogramCollector(m.publishDuration.name, m.publishDuration.help, m.publishDuration.labels, registry, REQUEST_DURATION_BUCKETS);
   const bodyBytes = new HistogramCollector(m.bodyBytes.name, m.bodyBytes.help, m.bodyBytes.labels, registry, BODY_BYTES_BUCKETS);
   const rateLimiterErrors = new CounterCollector(m.rateLimiterErrors.name, m.rateLimiterErrors.help, m.rateLimiterErrors.labels, registry).series({});
+  const twilioCallbacks = new CounterCollector(m.twilioCallbacks.name, m.twilioCallbacks.help, m.twilioCallbacks.labels, registry);
 
   const requestSeries = memo<CounterHandle>((key) => {
     const [route, status] = key.split(' ') as [string, string];
@@ -72,6 +82,10 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const durationSeries = memo<HistogramHandle>((route) => requestDuration.series({ route }));
   const publishSeries = memo<HistogramHandle>((outcome) => publishDuration.series({ outcome }));
   const bodySeries = memo<HistogramHandle>((route) => bodyBytes.series({ route }));
+  const twilioSeries = memo<CounterHandle>((key) => {
+    const [kind, result] = key.split(' ') as [string, string];
+    return twilioCallbacks.series({ kind, result });
+  });
   // Series a dashboard divides by exist from the first scrape, so rate() works at once.
   eventSeries('accepted ');
   publishSeries('ok');
@@ -83,5 +97,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     observePublish: (outcome, seconds) => publishSeries(outcome).observe(seconds),
     observeBodyBytes: (route, bytes) => bodySeries(route).observe(bytes),
     countRateLimiterError: () => rateLimiterErrors.inc(),
+    countTwilioCallback: (kind, result) => twilioSeries(`${kind} ${result}`).inc(),
   };
 }

@@ -7,7 +7,9 @@ import { GATEWAY_ERROR_CODES, gatewayErrors, statusOf, type GatewayErrorCode } f
 import { MAX_REQUEST_ID_LENGTH } from '../http/request-id';
 import { SUPPORTED_ENCODINGS } from '../http/decompress';
 import { EVENT_ROUTES, type EventRoute } from '../events/routes';
+import { TWILIO_WEBHOOK_PATH } from '../http/twilio-webhook-handler';
 import { eventSchemas, schemaName } from './event-schemas';
+import { twilioWebhookForm, twilioWebhookOperation } from './twilio-webhook';
 import type { JsonSchema, OpenApiDocument, OperationObject, PathItemObject, ResponseObject } from './types';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
@@ -26,6 +28,7 @@ function codesByStatus(): Map<number, GatewayErrorCode[]> {
 const STATUS_NAMES: Readonly<Record<number, string>> = {
   400: 'BadRequest',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'NotFound',
   405: 'MethodNotAllowed',
   413: 'ContentTooLarge',
@@ -125,16 +128,19 @@ export function openApiDocument(version: string): OpenApiDocument {
         'Segment-compatible HTTP tracking API: point a Segment or RudderStack SDK at this host.',
         'Authenticate with the source write key as the HTTP Basic user name (empty password) or as `writeKey` in the body.',
         `Bodies may be compressed (Content-Encoding: ${SUPPORTED_ENCODINGS.join(', ')}).`,
+        "Twilio's status callbacks and incoming messages for a tenant's twilio_sms destinations go to `POST /v1/webhooks/twilio/{tenantId}`, signed with X-Twilio-Signature.",
         'An unknown path answers 404 `not_found`; a known path with another method answers 405 `method_not_allowed` with `Allow`.',
         'See docs/gateway.md for limits, error codes and retry semantics.',
       ].join('\n\n'),
     },
     tags: [
       { name: 'tracking', description: 'The Segment tracking API.' },
+      { name: 'webhooks', description: 'Callbacks from messaging platforms (Twilio), signed by the platform.' },
       { name: 'operations', description: 'Health, readiness, metrics and this document.' },
     ],
     paths: {
       ...eventPaths(),
+      [TWILIO_WEBHOOK_PATH]: { post: twilioWebhookOperation() },
       '/healthz': opsOperation('healthz', 'Liveness: 200 while the process is alive', {
         '200': { description: 'Alive.', content: { [JSON_TYPE]: { schema: ref('Health') } } },
       }),
@@ -154,6 +160,7 @@ export function openApiDocument(version: string): OpenApiDocument {
         ...eventSchemas(),
         Success: { type: 'object', properties: { success: { type: 'boolean', const: true } }, required: ['success'] },
         Error: errorSchema,
+        TwilioWebhookForm: twilioWebhookForm,
         Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
         Readiness: {
           type: 'object',
@@ -190,6 +197,12 @@ export function openApiDocument(version: string): OpenApiDocument {
       },
       securitySchemes: {
         writeKey: { type: 'http', scheme: 'basic', description: 'The source write key as the user name, empty password. Alternatively `writeKey` in the JSON body.' },
+        twilioSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Twilio-Signature',
+          description: "Twilio's request signature: base64 HMAC-SHA1, keyed with the account's auth token, of the URL followed by every form parameter name and value sorted by name.",
+        },
       },
     },
   };

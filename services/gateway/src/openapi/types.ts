@@ -67,6 +67,10 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 
 
 export type PathItemObject = Partial<Record<HttpMethod, OperationObject>>;
 
+export type SecuritySchemeObject =
+  | { readonly type: 'http'; readonly scheme: 'basic'; readonly description: string }
+  | { readonly type: 'apiKey'; readonly in: 'header'; readonly name: string; readonly description: string };
+
 export interface OpenApiDocument {
   readonly openapi: '3.1.0';
   readonly info: { readonly title: string; readonly version: string; readonly description: string };
@@ -78,6 +82,6 @@ export interface OpenApiDocument {
     readonly responses: Readonly<Record<string, ResponseObject>>;
     readonly parameters: Readonly<Record<string, ParameterObject>>;
     readonly headers: Readonly<Record<string, HeaderObject>>;
-    readonly securitySchemes: Readonly<Record<string, { readonly type: 'http'; readonly scheme: 'basic'; readonly description: string }>>;
+    readonly securitySchemes: Readonly<Record<string, SecuritySchemeObject>>;
   };
 }
