@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { brokerCommand } from './commands/broker';
 import { dbCommand } from './commands/db';
 import { destinationCommand } from './commands/destination';
+import { dlqCommand } from './commands/dlq';
 import { identityCommand } from './commands/identity';
 import { registryCommand } from './commands/registry';
 import { sourceCommand } from './commands/source';
@@ -23,6 +24,7 @@ program.addCommand(sourceCommand());
 program.addCommand(writekeyCommand());
 program.addCommand(identityCommand());
 program.addCommand(destinationCommand());
+program.addCommand(dlqCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`stratum: ${err instanceof Error ? err.message : String(err)}\n`);
