@@ -27,6 +27,8 @@ interface StartOptions {
   ingestMetricsPort: number;
   dedupMetricsPort: number;
   identityMetricsPort: number;
+  deliveryMetricsPort: number;
+  retryMetricsPort: number;
   profileApiPort: number;
   databaseUrl?: string;
 }
@@ -56,6 +58,8 @@ export function startCommand(): Command {
     .option('--ingest-metrics-port <port>', "the ingest stage's /metrics /healthz /readyz port", port, 9465)
     .option('--dedup-metrics-port <port>', "the dedup stage's /metrics /healthz /readyz port", port, 9466)
     .option('--identity-metrics-port <port>', "the identity-resolution stage's /metrics /healthz /readyz port", port, 9467)
+    .option('--delivery-metrics-port <port>', "the delivery-adapter's /metrics /healthz /readyz port", port, 9468)
+    .option('--retry-metrics-port <port>', "the retry stage's /metrics /healthz /readyz port", port, 9469)
     .option('--profile-api-port <port>', 'HTTP port of the profile API (tenant admin key)', port, 8090)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
@@ -92,6 +96,9 @@ export function startCommand(): Command {
           ingestMetricsPort: opts.ingestMetricsPort,
           dedupMetricsPort: opts.dedupMetricsPort,
           identityMetricsPort: opts.identityMetricsPort,
+          deliveryMetricsPort: opts.deliveryMetricsPort,
+          retryMetricsPort: opts.retryMetricsPort,
+          credentialKeys: process.env.STRATUM_CREDENTIALS_KEYS,
           profileApiPort: opts.profileApiPort,
           ...(databaseUrl ? { databaseUrl } : {}),
           report: (line) => process.stderr.write(`stratum: ${line}\n`),

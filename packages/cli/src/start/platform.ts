@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '@stratum/db';
 import { ensureDemoTenant, type DemoTenant } from './demo-tenant';
+import { devCredentialKeys } from './dev-credentials-key';
 import { startEmbeddedPostgres, type StartedPostgres } from './embedded-postgres';
 import { superviseService, type SupervisedService } from './service-process';
 
@@ -19,8 +20,12 @@ export interface PlatformOptions {
   ingestMetricsPort: number;
   dedupMetricsPort: number;
   identityMetricsPort: number;
+  deliveryMetricsPort: number;
+  retryMetricsPort: number;
   profileApiPort: number;
   databaseUrl?: string;
+  /** STRATUM_CREDENTIALS_KEYS from the environment, if the operator set it. */
+  credentialKeys?: string | undefined;
   report: (line: string) => void;
 }
 
@@ -65,14 +70,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       LOG_LEVEL: options.logLevel === 'warn' ? 'info' : options.logLevel,
     };
     const logDir = join(options.dataDir, 'logs');
+    const credentials = devCredentialKeys(options.dataDir, options.credentialKeys);
     const supervise = (name: string, env: Record<string, string>) =>
       superviseService({ name, entry: serviceEntry(name), env: { ...common, KAFKA_CLIENT_ID: name, SERVICE_NAME: name, ...env } }, { logDir, cwd: repoRoot, readyLine: READY, report: options.report });
     services.push(
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
       supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
       supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
+      supervise('delivery-adapter', { STAGE_GROUP_ID: 'stratum-delivery-adapter', DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts', METRICS_PORT: String(options.deliveryMetricsPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
+      supervise('retry', { STAGE_GROUP_ID: 'stratum-retry', METRICS_PORT: String(options.retryMetricsPort) }),
       supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1' }),
-      supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort) }),
+      supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
     );
     await Promise.all(services.map((s) => s.started));
     const gateway = `http://127.0.0.1:${options.gatewayPort}`;
@@ -83,6 +91,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  Ingest stage             metrics http://127.0.0.1:${options.ingestMetricsPort}/metrics`,
         `  Dedup stage              metrics http://127.0.0.1:${options.dedupMetricsPort}/metrics`,
         `  Identity resolution      metrics http://127.0.0.1:${options.identityMetricsPort}/metrics   profiles in PostgreSQL (docs/identity.md)`,
+        `  Delivery                 metrics http://127.0.0.1:${options.deliveryMetricsPort}/metrics   retry metrics http://127.0.0.1:${options.retryMetricsPort}/metrics   (pnpm stratum destination create, pnpm stratum dlq list)`,
+        `  Credentials key          ${credentials.source}   (STRATUM_CREDENTIALS_KEYS=$(cat it) for pnpm stratum destination create)`,
         `  Profile API              http://127.0.0.1:${options.profileApiPort}   http://127.0.0.1:${options.profileApiPort}/openapi.json   (Bearer <admin key>)`,
         `  Service logs             ${logDir}`,
         `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}${demo.adminKey ? `  admin key ${demo.adminKey}` : ''}`,

@@ -25,7 +25,7 @@ const APP_ROLE = 'stratum_app';
 const TABLES: Record<string, string> = {
   delivery_ledger: 'SELECT, INSERT, DELETE',
   delivery_dead_letters: 'SELECT, INSERT, UPDATE, DELETE',
-  delivery_order_queue: 'SELECT, INSERT, DELETE',
+  delivery_order_queue: 'SELECT, INSERT, UPDATE, DELETE',
   sms_messages: 'SELECT, INSERT, UPDATE',
   delivery_opt_outs: 'SELECT, INSERT, DELETE',
 };

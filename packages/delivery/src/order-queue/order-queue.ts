@@ -25,7 +25,7 @@ export interface QueuedAttempt {
 
 /** Serialises decisions on one key until the transaction ends. */
 export async function lockOrderKey(trx: Knex.Transaction, tenantId: string, k: OrderKey): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 7356201141))', [`${tenantId}\u0000${k.destinationId}\u0000${k.key}`]);
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 7356201141))', [`${tenantId}/${k.destinationId}/${k.key}`]);
 }
 
 /** The messageId at the head of K's queue, or null when K is not held. */
