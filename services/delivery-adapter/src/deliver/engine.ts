@@ -11,7 +11,8 @@ import type { LiveDestination } from '../destinations/live-destinations';
 import { gateSkip, withCurrentFlags } from './gate';
 import { deliverOrdered, type PlannedDelivery } from './ordered-lane';
 import { planFor } from './plan';
-import { sendItems } from './send-items';
+import { sendItems, type LaneRun } from './send-items';
+import { optedOutTexts, recordOptedOutRecipient, recordSentTexts } from './sms-records';
 import type { ItemResult, WorkItem } from './work';
 
 export interface EngineOptions {
@@ -52,15 +53,20 @@ export function createDeliveryEngine(options: EngineOptions): DeliveryEngine {
   };
 
   const onDelivered = (tenantId: string) => (done: ReadonlyArray<{ item: WorkItem; externalId: string | null }>) =>
-    withTenant(db, tenantId, (trx) =>
-      recordDelivered(
-        trx,
-        tenantId,
-        done.map(({ item, externalId }) => ({ destinationId: item.destination.destinationId, messageId: item.event.messageId, profileId: item.event.profileId, attempt: item.attempt, externalId })),
-      ),
-    );
+    withTenant(db, tenantId, async (trx) => {
+      const rows = done.map(({ item, externalId }) => ({ destinationId: item.destination.destinationId, messageId: item.event.messageId, profileId: item.event.profileId, attempt: item.attempt, externalId }));
+      await recordDelivered(trx, tenantId, rows);
+      await recordSentTexts(trx, tenantId, done.filter(({ item }) => item.destination.record.type === 'twilio_sms'));
+    });
 
-  const laneRun = (tenantId: string) => ({ deadline: now() + options.laneBudgetMs, concurrency: options.laneConcurrency, now, onDelivered: onDelivered(tenantId) });
+  const laneRun = (tenantId: string, destination: LiveDestination): LaneRun => ({
+    deadline: now() + options.laneBudgetMs,
+    concurrency: options.laneConcurrency,
+    now,
+    onDelivered: onDelivered(tenantId),
+    optedOut: async (prepared) => (destination.record.type === 'twilio_sms' ? withTenant(db, tenantId, (trx) => optedOutTexts(trx, tenantId, prepared)) : new Set()),
+    onOptedOut: (prepared) => withTenant(db, tenantId, (trx) => recordOptedOutRecipient(trx, tenantId, prepared)),
+  });
 
   return async (items) => {
     const out: PlannedDelivery[] = [];
@@ -99,11 +105,11 @@ export function createDeliveryEngine(options: EngineOptions): DeliveryEngine {
                 const checked = precheck(item, fresh);
                 return 'result' in checked ? checked.result : null;
               },
-              send: async (item) => (await sendItems(destination, [item], laneRun(tenantId))).get(item)!,
+              send: async (item) => (await sendItems(destination, [item], laneRun(tenantId, destination))).get(item)!,
             }).then((planned) => void out.push(...planned)),
           );
         } else {
-          lanes.push(sendItems(destination, its, laneRun(tenantId)).then((results) => results.forEach((result, item) => settle(item, result))));
+          lanes.push(sendItems(destination, its, laneRun(tenantId, destination)).then((results) => results.forEach((result, item) => settle(item, result))));
         }
       }
     }

@@ -17,6 +17,10 @@ export interface LaneRun {
   readonly now: () => number;
   /** Called with the items of each accepted request before the next result is reported. */
   readonly onDelivered: (items: ReadonlyArray<{ item: WorkItem; externalId: string | null }>) => Promise<void>;
+  /** messageIds among the prepared events whose recipient opted out (SMS); they are not sent. */
+  readonly optedOut: (prepared: readonly PreparedEvent<unknown>[]) => Promise<Set<string>>;
+  /** The platform said the recipient opted out (Twilio 21610): remember it. */
+  readonly onOptedOut: (prepared: PreparedEvent<unknown>) => Promise<void>;
 }
 
 type Prepared = PreparedEvent<unknown>;
@@ -41,21 +45,26 @@ export async function sendItems(destination: LiveDestination, items: readonly Wo
     results.set(item, skipResult(p.outcome, p.reason, p.message, p.notBefore));
   }
   if (prepared.length === 0) return results;
+  const optedOut = await run.optedOut(prepared);
+  for (const id of optedOut) results.set(byMessage.get(id)!, { kind: 'skipped', status: 'skipped', reason: 'opted_out', message: 'the recipient opted out of messages from this sender' });
+  const toSend = optedOut.size === 0 ? prepared : prepared.filter((p) => !optedOut.has(p.messageId));
+  if (toSend.length === 0) return results;
 
   const settle = async (request: HttpRequest, exchange: Exchange) => {
     const its = request.events.map((e) => byMessage.get(e.messageId)!);
     const outcome = resultOf(exchange);
     if (outcome.kind === 'delivered') await run.onDelivered(its.map((item) => ({ item, externalId: outcome.externalId })));
+    if (outcome.kind === 'skipped' && outcome.reason === 'opted_out') for (const e of request.events) await run.onOptedOut(toSend.find((p) => p.messageId === e.messageId)!);
     for (const item of its) results.set(item, outcome);
   };
 
   if (adapter.kind === 'batch') {
-    const requests = adapter.buildRequests(prepared, config.value, { now: run.now() });
+    const requests = adapter.buildRequests(toSend, config.value, { now: run.now() });
     await pool(requests, run.concurrency, async (request) => {
       const exchange = await send(destination, request, (r) => adapter.classify(r, request, { now: run.now() }), run);
       if (exchange.sent && exchange.classification.retryIndividually && request.events.length > 1) {
         // One bad event refused the whole batch (Meta, TikTok): resend each alone to find it.
-        const alone = prepared.filter((p) => request.events.some((e) => e.messageId === p.messageId));
+        const alone = toSend.filter((p) => request.events.some((e) => e.messageId === p.messageId));
         for (const p of alone) {
           for (const single of adapter.buildRequests([p], config.value, { now: run.now() })) {
             await settle(single, await send(destination, single, (r) => adapter.classify(r, single, { now: run.now() }), run));
@@ -66,7 +75,7 @@ export async function sendItems(destination: LiveDestination, items: readonly Wo
       await settle(request, exchange);
     });
   } else {
-    await pool(prepared, run.concurrency, async (p) => {
+    await pool(toSend, run.concurrency, async (p) => {
       const item = byMessage.get(p.messageId)!;
       const outcome = await runSequence(adapter, destination, p, config.value, run);
       if (outcome.kind === 'delivered') await run.onDelivered([{ item, externalId: outcome.externalId }]);
