@@ -20,6 +20,7 @@ it('exports exactly the documented API', () => {
       'identifier',
       'integer',
       'kafkaFragment',
+      'listOf',
       'loadConfig',
       'loadConfigOrExit',
       'namedKeys',
