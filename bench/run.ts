@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   dedup: () => import('./dedup/dedup'),
   identity: () => import('./identity/identity'),
   gateway: () => import('./gateway/main'),
+  delivery: () => import('./delivery/delivery'),
 };
 
 const name = process.argv[2];
