@@ -5,7 +5,7 @@
  */
 export { decideRetry, effectivePolicy, isPastMaxAge, keepsKeyOrder, tierForWait, DEFAULT_DELIVERY_POLICY, type FailedAttempt, type RetryDecision, type RetryLimits, type RetryTier } from './policy/retry-policy';
 export { deliveredAmong, recordDelivered, forgetDeliveredBefore, ledgerKey, type DeliveredRow, type LedgerKey } from './ledger/delivery-ledger';
-export { readCurrentProfiles, type CurrentProfile } from './profiles/current-profiles';
+export { consentGrantedNow, doNotContactNow, readCurrentProfiles, type CurrentProfile } from './profiles/current-profiles';
 export {
   dequeueAttempt,
   enqueueAttempt,
@@ -40,3 +40,4 @@ export {
   type DeadLetterRow,
   type DeadLetterSummary,
 } from './dead-letters/dead-letter';
+export { deliveryKey, deliveryOutcome, type DeliveryHead } from './records/delivery-records';

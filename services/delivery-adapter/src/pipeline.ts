@@ -5,13 +5,13 @@
  * record. Both write outcomes, retry-tier records and dead letters, in one Kafka transaction with
  * the input offset: a retry record is never written twice, so a crash cannot double the retries.
  */
-import type { RetryTier } from '@stratum/delivery';
+import { deliveryKey, deliveryOutcome, type RetryTier } from '@stratum/delivery';
 import type { DeliveryAttempt, ResolvedEvent } from '@stratum/schemas';
 import { batchStep, defineStage, ok, pipeline, type Emission, type RecordContext } from '@stratum/stream';
 import type { LiveDestinations } from './destinations/live-destinations';
 import type { DeliveryEngine } from './deliver/engine';
 import type { PlannedDelivery } from './deliver/ordered-lane';
-import { deliveryKey } from './deliver/plan';
+import { headOf } from './deliver/plan';
 import type { WorkItem } from './deliver/work';
 import type { DeliveryMetrics } from './metrics';
 
@@ -38,7 +38,7 @@ type Emissions = Emission<DeliveryOutputs>[];
 function emissionsOf(planned: readonly PlannedDelivery[], deps: DeliveryStageDeps, count: number): Emissions[] {
   const out: Emissions[] = Array.from({ length: count }, () => []);
   for (const p of planned) {
-    const key = deliveryKey(p.item);
+    const key = deliveryKey(headOf(p.item));
     const list = out[p.item.index]!;
     deps.metrics.countOutcome(p.plan.outcome);
     list.push({ output: 'outcomes', key, value: p.plan.outcome });
@@ -100,23 +100,5 @@ export function attemptsStage(deps: DeliveryStageDeps, attemptsTopic: string) {
 
 /** The destination was disabled or removed while the event waited: nothing to send it to. */
 function disabledOutcome(a: DeliveryAttempt): Emission<DeliveryOutputs> {
-  return {
-    output: 'outcomes',
-    key: `${a.tenantId}:${a.destinationId}:${a.profileId}`,
-    value: {
-      tenantId: a.tenantId,
-      destinationId: a.destinationId,
-      destinationType: a.destinationType,
-      messageId: a.messageId,
-      profileId: a.profileId,
-      attempt: a.attempt,
-      status: 'skipped',
-      reason: 'destination_disabled',
-      httpStatus: null,
-      latencyMs: null,
-      externalId: null,
-      nextAttemptAt: null,
-      occurredAt: Date.now(),
-    },
-  };
+  return { output: 'outcomes', key: deliveryKey(a), value: deliveryOutcome(a, a.attempt, 'skipped', Date.now(), { reason: 'destination_disabled' }) };
 }

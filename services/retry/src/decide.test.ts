@@ -2,7 +2,8 @@
 import { DEFAULT_DELIVERY_POLICY, type CurrentProfile } from '@stratum/delivery';
 import type { DeliveryPolicy, DestinationSummary, DestinationType } from '@stratum/destinations';
 import { exampleRecords, type DeliveryAttempt } from '@stratum/schemas';
-import { consentGranted, decide, MAX_WAIT_MS, type DecisionContext } from './decide';
+import { consentGrantedNow } from '@stratum/delivery';
+import { decide, MAX_WAIT_MS, type DecisionContext } from './decide';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -77,9 +78,9 @@ describe('consent', () => {
   it("falls back to the event's snapshot only for a profile this database does not know, as the adapter does", () => {
     const unknown = profile({}, { survivorId: null });
     const withSnapshot = (granted: boolean) => attempt({ event: { ...exampleRecords['delivery.attempts'].event, consents: [{ purpose: 'advertising', granted, updatedAt: NOW }] } });
-    expect(consentGranted('advertising', withSnapshot(true), unknown)).toBe(true);
-    expect(consentGranted('advertising', withSnapshot(false), unknown)).toBe(false);
-    expect(consentGranted('advertising', withSnapshot(true), profile({ advertising: false }))).toBe(false);
+    expect(consentGrantedNow('advertising', withSnapshot(true).event, unknown)).toBe(true);
+    expect(consentGrantedNow('advertising', withSnapshot(false).event, unknown)).toBe(false);
+    expect(consentGrantedNow('advertising', withSnapshot(true).event, profile({ advertising: false }))).toBe(false);
   });
 
   it('ignores consent for a destination that asks for none', () => {

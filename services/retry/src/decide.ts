@@ -21,7 +21,7 @@
  * empties the profile's queues. destination_disabled and do_not_contact leave the queue behind
  * its head until something else clears it (README, "Limits").
  */
-import { effectivePolicy, isPastMaxAge, keepsKeyOrder, type CurrentProfile, type RetryLimits } from '@stratum/delivery';
+import { consentGrantedNow, doNotContactNow, effectivePolicy, isPastMaxAge, keepsKeyOrder, type CurrentProfile, type RetryLimits } from '@stratum/delivery';
 import type { DestinationSummary } from '@stratum/destinations';
 import type { DeliveryAttempt } from '@stratum/schemas';
 
@@ -67,29 +67,14 @@ export function needsProfile(destination: DestinationSummary): boolean {
   return destination.filters.consentPurpose !== undefined || destination.type === 'twilio_sms';
 }
 
-/**
- * Opt-in, as the delivery-adapter judges it: granted only by a recorded grant. The profile's
- * current state wins; the event's snapshot counts only when the profile is unknown to this
- * database (survivorId null), so both stages agree on every record.
- */
-export function consentGranted(purpose: string, attempt: DeliveryAttempt, profile: CurrentProfile | undefined): boolean {
-  if (profile !== undefined && profile.survivorId !== null) return profile.consents.get(purpose) ?? false;
-  return attempt.event.consents.find((c) => c.purpose === purpose)?.granted ?? false;
-}
-
-/** The profile's flag as it stands now, else (profile unknown here) the event's snapshot: as the adapter reads it. */
-function doNotContact(attempt: DeliveryAttempt, profile: CurrentProfile | undefined): boolean {
-  return profile !== undefined && profile.survivorId !== null ? profile.doNotContact : attempt.event.doNotContact;
-}
-
 export function decide(attempt: DeliveryAttempt, context: DecisionContext): RetryDecision {
   const { destination, profile, now } = context;
   const wait = waitBeforeDue(attempt, now);
   if (wait > 0) return { kind: 'wait', afterMs: wait };
   if (destination === null || !destination.enabled) return { kind: 'skip', reason: 'destination_disabled' };
   const purpose = destination.filters.consentPurpose;
-  if (purpose !== undefined && !consentGranted(purpose, attempt, profile)) return { kind: 'skip', reason: 'consent_revoked' };
-  if (destination.type === 'twilio_sms' && doNotContact(attempt, profile)) return { kind: 'skip', reason: 'do_not_contact' };
+  if (purpose !== undefined && !consentGrantedNow(purpose, attempt.event, profile)) return { kind: 'skip', reason: 'consent_revoked' };
+  if (destination.type === 'twilio_sms' && doNotContactNow(attempt.event, profile)) return { kind: 'skip', reason: 'do_not_contact' };
   if (isPastMaxAge(attempt.firstAttemptAt, effectivePolicy(destination.deliveryPolicy, context.defaults), now)) {
     return keepsKeyOrder(destination.type, destination.deliveryPolicy) ? { kind: 'forward', reason: 'ordered_past_max_age' } : { kind: 'dead_letter', reason: 'max_age_exceeded' };
   }

@@ -12,13 +12,13 @@
  * second attempt (the adapter's delivered ledger would absorb one that got through, not one that
  * failed). The other two write only PostgreSQL, idempotently, so at-least-once is enough.
  */
-import type { RetryLimits } from '@stratum/delivery';
+import { deliveryKey, type RetryLimits } from '@stratum/delivery';
 import type { Db } from '@stratum/db';
 import type { ConsentChange, DeadLetter, DeliveryAttempt } from '@stratum/schemas';
 import { defineStage, pipeline, type Emission } from '@stratum/stream';
 import type { DestinationCache } from './destination-cache';
 import { NO_RETRY_METRICS, type RetryMetrics } from './metrics';
-import { deadLetteredOutcome, deadLetterOf, deliveryKey, nextAttempt, skippedOutcome } from './records';
+import { deadLetteredOutcome, deadLetterOf, nextAttempt, skippedOutcome } from './records';
 import { decideRetriesStep, type DecidedRetry } from './steps/decide-retries';
 import { holdUntilDueStep } from './steps/hold-until-due';
 import { indexDeadLettersStep, type IndexDeadLetters } from './steps/index-dead-letters';

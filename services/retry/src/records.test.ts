@@ -1,6 +1,7 @@
 /** What a decision writes: the next attempt, the outcomes, the dead letter. */
 import { exampleRecords } from '@stratum/schemas';
-import { deadLetteredOutcome, deadLetterOf, deliveryKey, nextAttempt, skippedOutcome } from './records';
+import { deliveryKey } from '@stratum/delivery';
+import { deadLetteredOutcome, deadLetterOf, nextAttempt, skippedOutcome } from './records';
 
 const tier = exampleRecords['delivery.attempts'];
 const from = { topic: 'delivery.retry.5m', timestamp: tier.notBefore - 30_000 };

@@ -3,6 +3,7 @@
  * the record had in its tier (topic catalogue), so per-destination-per-profile order holds from
  * the tier into delivery.attempts, delivery.outcomes and delivery.dlq.
  */
+import { deliveryOutcome } from '@stratum/delivery';
 import { stableId } from '@stratum/identity';
 import type { DeadLetter, DeliveryAttempt, DeliveryOutcome } from '@stratum/schemas';
 import type { DeadLetterReason, SkipReason } from './decide';
@@ -14,8 +15,6 @@ export interface TierPosition {
   readonly timestamp: number;
 }
 
-export const deliveryKey = (a: Pick<DeliveryAttempt, 'tenantId' | 'destinationId' | 'profileId'>): string => `${a.tenantId}:${a.destinationId}:${a.profileId}`;
-
 /** The next attempt: the same record with its attempt number one higher (the adapter made attempt N). */
 export function nextAttempt(attempt: DeliveryAttempt): DeliveryAttempt {
   return { ...attempt, attempt: attempt.attempt + 1 };
@@ -23,30 +22,12 @@ export function nextAttempt(attempt: DeliveryAttempt): DeliveryAttempt {
 
 /** The `skipped` outcome of the attempt that will not be made (N + 1). */
 export function skippedOutcome(attempt: DeliveryAttempt, reason: SkipReason, now: number): DeliveryOutcome {
-  return outcome(attempt, attempt.attempt + 1, 'skipped', reason, now);
+  return deliveryOutcome(attempt, attempt.attempt + 1, 'skipped', now, { reason });
 }
 
 /** The `dead_lettered` outcome: given up after attempt N, the last one made. */
 export function deadLetteredOutcome(attempt: DeliveryAttempt, reason: DeadLetterReason, now: number): DeliveryOutcome {
-  return outcome(attempt, attempt.attempt, 'dead_lettered', reason, now);
-}
-
-function outcome(a: DeliveryAttempt, attempt: number, status: DeliveryOutcome['status'], reason: string, now: number): DeliveryOutcome {
-  return {
-    tenantId: a.tenantId,
-    destinationId: a.destinationId,
-    destinationType: a.destinationType,
-    messageId: a.messageId,
-    profileId: a.profileId,
-    attempt,
-    status,
-    reason,
-    httpStatus: null,
-    latencyMs: null,
-    externalId: null,
-    nextAttemptAt: null,
-    occurredAt: now,
-  };
+  return deliveryOutcome(attempt, attempt.attempt, 'dead_lettered', now, { reason });
 }
 
 /**

@@ -5,6 +5,7 @@
  * and a merged profile answers with its survivor's state. The transaction must be scoped to the tenant.
  */
 import { currentConsentsSql } from '@stratum/identity';
+import type { ResolvedEvent } from '@stratum/schemas';
 import type { Knex } from 'knex';
 
 export interface CurrentProfile {
@@ -43,4 +44,20 @@ export async function readCurrentProfiles(trx: Knex.Transaction, tenantId: strin
     out.set(r.asked, { profileId: r.asked, survivorId: r.survivor, doNotContact: r.do_not_contact ?? false, consents: (r.survivor && consents.get(r.survivor)) || new Map() });
   }
   return out;
+}
+
+/**
+ * Consent for `purpose` as delivery judges it, in every stage that does (the adapter's gate, the
+ * retry stage), so they agree on every record: opt-in, granted only by a recorded grant. The
+ * profile's current state wins; the event's snapshot counts only when the profile is unknown to
+ * this database (survivorId null).
+ */
+export function consentGrantedNow(purpose: string, event: Pick<ResolvedEvent, 'consents'>, profile: CurrentProfile | undefined): boolean {
+  if (profile !== undefined && profile.survivorId !== null) return profile.consents.get(purpose) ?? false;
+  return event.consents.find((c) => c.purpose === purpose)?.granted ?? false;
+}
+
+/** The do-not-contact flag as it stands now; the event's snapshot only for a profile unknown here. */
+export function doNotContactNow(event: Pick<ResolvedEvent, 'doNotContact'>, profile: CurrentProfile | undefined): boolean {
+  return profile !== undefined && profile.survivorId !== null ? profile.doNotContact : event.doNotContact;
 }

@@ -3,7 +3,7 @@
  * the event filters, Segment's per-call `integrations` switches, consent for the destination's
  * purpose as it stands *now*, and backfills that must not reach people. Pure.
  */
-import type { CurrentProfile } from '@stratum/delivery';
+import { consentGrantedNow, doNotContactNow, type CurrentProfile } from '@stratum/delivery';
 import type { DestinationFilters } from '@stratum/destinations';
 import type { ResolvedEvent } from '@stratum/schemas';
 import type { WorkItem } from './work';
@@ -48,9 +48,8 @@ export function integrationSkip(integrationsJson: string, destinationName: strin
  */
 export function consentSkip(purpose: string | undefined, event: ResolvedEvent, current: CurrentProfile | undefined): GateSkip | null {
   if (purpose === undefined) return null;
+  if (consentGrantedNow(purpose, event, current)) return null;
   const atResolution = event.consents.find((c) => c.purpose === purpose)?.granted ?? false;
-  const now = current && current.survivorId !== null ? (current.consents.get(purpose) ?? false) : atResolution;
-  if (now) return null;
   return atResolution
     ? { reason: 'consent_revoked', message: `consent for ${purpose} was withdrawn after the event was resolved` }
     : { reason: 'consent_denied', message: `the profile has not granted ${purpose}` };
@@ -64,6 +63,6 @@ export function gateSkip(item: WorkItem, current: CurrentProfile | undefined): G
 
 /** The event as the adapter should see it: the profile's do-not-contact flag as it stands now. */
 export function withCurrentFlags(event: ResolvedEvent, current: CurrentProfile | undefined): ResolvedEvent {
-  if (current === undefined || current.survivorId === null || current.doNotContact === event.doNotContact) return event;
-  return { ...event, doNotContact: current.doNotContact };
+  const doNotContact = doNotContactNow(event, current);
+  return doNotContact === event.doNotContact ? event : { ...event, doNotContact };
 }

@@ -10,7 +10,7 @@ import { withTenant, type Db } from '@stratum/db';
 import { dequeueAttempt, enqueueAttempt, lockOrderKey, queuedAttempts, queueHead, updateQueuedAttempt, type RetryTier } from '@stratum/delivery';
 import type { DeliveryAttempt } from '@stratum/schemas';
 import type { LiveDestination } from '../destinations/live-destinations';
-import { planFor, type Plan } from './plan';
+import { headOf, planFor, type Plan } from './plan';
 import type { Delivered, ItemResult, WorkItem } from './work';
 
 export interface OrderedLaneDeps {
@@ -73,11 +73,7 @@ export async function deliverOrdered(destination: LiveDestination, items: readon
 
 function attemptOf(item: WorkItem): DeliveryAttempt {
   return {
-    tenantId: item.event.tenantId,
-    destinationId: item.destination.destinationId,
-    destinationType: item.destination.record.type,
-    messageId: item.event.messageId,
-    profileId: item.event.profileId,
+    ...headOf(item),
     attempt: item.attempt,
     notBefore: 0,
     firstAttemptAt: item.firstAttemptAt,

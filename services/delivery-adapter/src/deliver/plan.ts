@@ -4,8 +4,8 @@
  * clock and the jitter are arguments. Dead-letter ids are derived from the attempt, so a chunk
  * replayed after a crash writes the same id and the DLQ index keeps one row.
  */
-import { createHash } from 'node:crypto';
-import { decideRetry, tierForWait, type RetryTier } from '@stratum/delivery';
+import { decideRetry, deliveryOutcome, tierForWait, type DeliveryHead, type RetryTier } from '@stratum/delivery';
+import { stableId } from '@stratum/identity';
 import type { DeadLetter, DeliveryAttempt, DeliveryError, DeliveryOutcome, DeliveryStatus } from '@stratum/schemas';
 import type { Delivered, WorkItem } from './work';
 
@@ -15,26 +15,18 @@ export interface Plan {
   readonly deadLetter: DeadLetter | null;
 }
 
-export const deliveryKey = (item: Pick<WorkItem, 'event' | 'destination'>): string => `${item.event.tenantId}:${item.destination.destinationId}:${item.event.profileId}`;
+/** The delivery head of an item: which event, which destination. */
+export const headOf = (item: Pick<WorkItem, 'event' | 'destination'>): DeliveryHead => ({
+  tenantId: item.event.tenantId,
+  destinationId: item.destination.destinationId,
+  destinationType: item.destination.record.type,
+  messageId: item.event.messageId,
+  profileId: item.event.profileId,
+});
 
 export function planFor(d: Delivered, tiers: readonly RetryTier[], random: () => number = Math.random): Plan {
   const { item, result, at } = d;
-  const outcome = (status: DeliveryStatus, fields: Partial<DeliveryOutcome> = {}): DeliveryOutcome => ({
-    tenantId: item.event.tenantId,
-    destinationId: item.destination.destinationId,
-    destinationType: item.destination.record.type,
-    messageId: item.event.messageId,
-    profileId: item.event.profileId,
-    attempt: item.attempt,
-    status,
-    reason: null,
-    httpStatus: null,
-    latencyMs: null,
-    externalId: null,
-    nextAttemptAt: null,
-    occurredAt: at,
-    ...fields,
-  });
+  const outcome = (status: DeliveryStatus, fields: Parameters<typeof deliveryOutcome>[4] = {}): DeliveryOutcome => deliveryOutcome(headOf(item), item.attempt, status, at, fields);
   switch (result.kind) {
     case 'delivered':
       return { outcome: outcome('delivered', { httpStatus: result.httpStatus, latencyMs: result.latencyMs, externalId: result.externalId }), retry: null, deadLetter: null };
@@ -63,11 +55,7 @@ export function planFor(d: Delivered, tiers: readonly RetryTier[], random: () =>
 
 function attemptRecord(item: WorkItem, attempt: number, notBefore: number, lastError: DeliveryError, at: number): DeliveryAttempt {
   return {
-    tenantId: item.event.tenantId,
-    destinationId: item.destination.destinationId,
-    destinationType: item.destination.record.type,
-    messageId: item.event.messageId,
-    profileId: item.event.profileId,
+    ...headOf(item),
     attempt,
     notBefore,
     firstAttemptAt: item.firstAttemptAt ?? at,
@@ -80,12 +68,8 @@ function attemptRecord(item: WorkItem, attempt: number, notBefore: number, lastE
 
 function deadLetter(item: WorkItem, reason: string, lastError: DeliveryError, at: number): DeadLetter {
   return {
-    dlqId: deadLetterId(item),
-    tenantId: item.event.tenantId,
-    destinationId: item.destination.destinationId,
-    destinationType: item.destination.record.type,
-    messageId: item.event.messageId,
-    profileId: item.event.profileId,
+    dlqId: stableId(item.event.tenantId, item.destination.destinationId, item.event.messageId, String(item.attempt), item.replayOf ?? ''),
+    ...headOf(item),
     attempts: item.attempt,
     firstAttemptAt: item.firstAttemptAt ?? at,
     lastAttemptAt: at,
@@ -95,13 +79,4 @@ function deadLetter(item: WorkItem, reason: string, lastError: DeliveryError, at
     originTopic: item.originTopic,
     event: item.event,
   };
-}
-
-/** A UUID (version 8, RFC 9562 custom) from tenant, destination, messageId, attempt and replay. */
-export function deadLetterId(item: WorkItem): string {
-  const h = createHash('sha256').update([item.event.tenantId, item.destination.destinationId, item.event.messageId, String(item.attempt), item.replayOf ?? ''].join('\u0000')).digest();
-  h[6] = (h[6]! & 0x0f) | 0x80;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
