@@ -14,8 +14,8 @@ export interface TsProcess {
   stderr(): string;
 }
 
-export function spawnTsProcess(entry: string, env: Record<string, string>): TsProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { PATH: processEnv().PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnTsProcess(entry: string, env: Record<string, string>, options: { readonly args?: readonly string[] } = {}): TsProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...(options.args ?? [])], { env: { PATH: processEnv().PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -174,7 +174,7 @@ it('honours Retry-After: the next attempt comes no earlier than the platform ask
   expect(accepted.receivedAt - refused.request.receivedAt).toBeGreaterThanOrEqual(3_000);
 });
 
-it('dead-letters a permanent 4xx at once with the platform reason, and a failing event after its last attempt', async () => {
+it('dead-letters a permanent 4xx at once with the platform reason, and a failing event after its last attempt; stratum dlq replay then delivers each once, and replaying again delivers nothing twice', async () => {
   const [refusing, down] = [await receiver(), await receiver()];
   const { tenantId, ids } = await tenantWith([
     { name: 'refusing', url: `${refusing.url}/hook` },
@@ -198,6 +198,26 @@ it('dead-letters a permanent 4xx at once with the platform reason, and a failing
   expect(byDestination.get(ids[1]!)).toMatchObject({ reason: 'attempts_exhausted', attempts: 3, last_error: { code: 'http_5xx', httpStatus: 500 } });
   expect(down.recording.faulted).toHaveLength(3);
   down.faults.recover();
+
+  // The operator replays them with the real CLI: each destination now gets the event exactly once,
+  // and a second replay of the same dead letters delivers nothing again (same idempotency keys).
+  const messageId = (await outcomesOf(tenantId))[0]!.messageId;
+  const replay = async () => {
+    const cli = spawnTsProcess(join(__dirname, '..', '..', '..', 'packages', 'cli', 'src', 'main.ts'), {}, {
+      args: ['dlq', 'replay', '--tenant', tenantId, '--json', '--database-url', database.url, '--brokers', stack.brokers.join(','), '--registry-url', stack.registryUrl],
+    });
+    expect(await cli.exit).toBe(0);
+    return JSON.parse(cli.stdout()) as { replayed: number };
+  };
+  expect((await replay()).replayed).toBe(2);
+  await waitFor(() => refusing.recording.events.length === 1 && down.recording.events.length === 1, { timeoutMs: 30_000, what: 'the replayed dead letters to be delivered' });
+  expect([...messageIdsAt(refusing), ...messageIdsAt(down)]).toEqual([messageId, messageId]);
+
+  expect((await replay()).replayed).toBe(2);
+  await waitFor(async () => (await outcomesOf(tenantId)).filter((o) => o.reason === 'already_delivered').length === 2, { timeoutMs: 30_000, what: 'the second replay to be recognised as delivered' });
+  expect({ refusing: refusing.recording.requests.length - refusing.recording.faulted.length, down: down.recording.requests.length - down.recording.faulted.length }).toEqual({ refusing: 1, down: 1 });
+  const replayed = await withTenant(db, tenantId, (trx) => trx('delivery_dead_letters').select<Array<{ replay_count: number }>>('replay_count'));
+  expect(replayed.map((r) => r.replay_count)).toEqual([2, 2]);
 });
 
 it('sends nothing twice when the same events come again (a replayed chunk): the ledger answers', async () => {
