@@ -59,19 +59,24 @@ test('create with settings, credentials from a file, filters and a delivery poli
   expect(json<Summary[]>(listedJson.out).map((d) => Object.keys(d))).not.toContainEqual(expect.arrayContaining(['credentials']));
 });
 
-test('without STRATUM_CREDENTIALS_KEYS, storing credentials is refused with how to configure a key; without credentials it works', async () => {
+const WEBHOOK_CREDENTIALS = `{"secrets":["whsec_${Buffer.alloc(32, 3).toString('base64')}"]}`;
+
+test("without STRATUM_CREDENTIALS_KEYS, storing credentials is refused with how to configure a key; the adapter's check refuses what delivery could not use", async () => {
   const noKeys = { DATABASE_URL: database.url, STRATUM_CREDENTIALS_KEYS: '' };
-  const refused = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'tiktok', '--name', 'tiktok', '--credentials', credentialsFile, '--json'], noKeys);
+  const refused = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'tiktok', '--name', 'tiktok', '--settings', '{"pixelCode":"C4ABCDEFGHIJ12345678"}', '--credentials', credentialsFile, '--json'], noKeys);
   expect(refused.code).not.toBe(0);
   expect(json<{ error: { code: string } }>(refused.out).error.code).toBe('credential_keys_missing');
   expect(refused.err).toContain('set STRATUM_CREDENTIALS_KEYS');
-  const plain = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'webhook', '--name', 'hook', '--settings', '{"url":"https://example.com/hook"}'], noKeys);
-  expect(plain.code).toBe(0);
-  expect(plain.out).toMatch(/^credentials +none$/m);
+  // A webhook cannot sign without a secret: refused by the adapter's check, with the field named.
+  const unsigned = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'webhook', '--name', 'hook', '--settings', '{"url":"https://example.com/hook"}', '--json'], noKeys);
+  expect(unsigned.code).toBe(2);
+  expect(json<{ error: { code: string; message: string } }>(unsigned.out).error).toMatchObject({ code: 'invalid_settings', message: expect.stringContaining('credentials.secrets') });
+  const hook = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'webhook', '--name', 'hook', '--settings', '{"url":"https://example.com/hook"}', '--credentials', WEBHOOK_CREDENTIALS], env);
+  expect(hook.code).toBe(0);
 });
 
 test('refusals: a taken name and an unknown type by code; inline credentials that are not JSON are not echoed (exit 2)', async () => {
-  const taken = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'webhook', '--name', 'META', '--json'], env);
+  const taken = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'webhook', '--name', 'META', '--settings', '{"url":"https://example.com/hook"}', '--credentials', WEBHOOK_CREDENTIALS, '--json'], env);
   expect(taken.code).not.toBe(0);
   expect(json<{ error: { code: string } }>(taken.out).error.code).toBe('destination_name_taken');
   const unknown = await runCli(['destination', 'create', '--tenant', 'acme', '--type', 'segment', '--name', 'x', '--json'], env);
@@ -99,17 +104,17 @@ test('disable and enable by name; list hides disabled destinations unless --all'
   expect(json<{ error: { code: string } }>(missing.out).error.code).toBe('destination_not_found');
 });
 
-test('rotate-keys moves every credential to the newest key; the old key is then removable', async () => {
+test('rotate-keys moves every credential (Meta, hook) to the newest key; the old key is then removable', async () => {
   const both = { ...env, STRATUM_CREDENTIALS_KEYS: `${k1},${k2}` };
   const rotated = await runCli(['destination', 'rotate-keys', '--json'], both);
   expect(rotated.code).toBe(0);
-  expect(json(rotated.out)).toEqual({ activeKeyId: 'k2', rotated: 1, current: 0, failed: [], keysInUse: { k2: 1 }, removableKeyIds: ['k1'] });
+  expect(json(rotated.out)).toEqual({ activeKeyId: 'k2', rotated: 2, current: 0, failed: [], keysInUse: { k2: 2 }, removableKeyIds: ['k1'] });
   const listed = json<Summary[]>((await runCli(['destination', 'list', '--tenant', 'acme', '--all', '--json'], { ...env, STRATUM_CREDENTIALS_KEYS: k2 })).out);
   expect(listed.find((d) => d.name === 'Meta')?.credentialsKeyId).toBe('k2');
 
   const onlyNew = await runCli(['destination', 'rotate-keys'], { ...env, STRATUM_CREDENTIALS_KEYS: k2 });
   expect(onlyNew.code).toBe(0);
-  expect(onlyNew.out).toMatch(/^current +1$/m);
+  expect(onlyNew.out).toMatch(/^current +2$/m);
 
   const onlyOld = await runCli(['destination', 'rotate-keys'], { ...env, STRATUM_CREDENTIALS_KEYS: k1 });
   expect(onlyOld.code).toBe(1);

@@ -5,6 +5,7 @@
  * X-Powered-By, no query parser (http/query.ts). Creating the app does no I/O.
  */
 import type { Db } from '@stratum/db';
+import type { CredentialKeyring } from '@stratum/destinations';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger, ReadinessCheck, Registry } from '@stratum/observability';
 import type { AdminKeyDirectory } from '@stratum/tenancy';
@@ -18,7 +19,7 @@ import { openApiDocument } from './openapi/document';
 import { PROFILE_ROUTES } from './routes';
 import { expressPath, pathMatcher, type ProfileRoute } from './routes/route';
 
-/** PUT bodies are consent lists (at most 100 entries): 64 KiB is ample. */
+/** Bodies are consent lists (at most 100 entries) or destinations (settings of a few fields): 64 KiB is ample. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 export interface ProfileApiAppOptions {
@@ -32,6 +33,8 @@ export interface ProfileApiAppOptions {
   /** The service version, for the OpenAPI document. */
   readonly version?: string;
   readonly maxBodyBytes?: number;
+  /** Seals destination credentials (STRATUM_CREDENTIALS_KEYS); null or absent: none can be stored. */
+  readonly keyring?: CredentialKeyring | null;
   /** Epoch ms; Date.now by default. */
   readonly now?: () => number;
 }
@@ -67,6 +70,7 @@ export function createProfileApiApp(options: ProfileApiAppOptions): Express {
     metrics,
     now: options.now ?? Date.now,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    keyring: options.keyring ?? null,
   };
 
   const app = express();

@@ -1,15 +1,19 @@
 /**
  * The profile API's configuration: observability (without METRICS_PORT: /metrics is served on the
- * API's port), PostgreSQL (required: everything it serves lives there) and its own variables.
- * Loaded once in main.ts from processEnv(); tests pass their own env.
+ * API's port), PostgreSQL (required: everything it serves lives there), the credential keys
+ * (optional: without them destinations can be listed, renamed, disabled and enabled, but not given
+ * credentials — and so not created, since every type needs some) and its own variables. Loaded
+ * once in main.ts from processEnv(); tests pass their own env.
  */
-import { databaseFragment, defineConfig, durationMs, identifier, observabilityFragment, port, secret, url, type ConfigOf } from '@stratum/config';
+import { credentialKeysFragment, databaseFragment, defineConfig, durationMs, identifier, observabilityFragment, port, secret, url, type ConfigOf } from '@stratum/config';
 
 const { METRICS_PORT: _metricsPort, ...observability } = observabilityFragment;
 
 export const profileApiConfig = defineConfig({
   ...observability,
   ...databaseFragment,
+  // The keys destination credentials are sealed with, shared with the delivery services (which open them).
+  ...credentialKeysFragment,
   DATABASE_URL: secret(url({ protocols: ['postgres', 'postgresql'] })),
   PROFILE_API_PORT: port().default(8090),
   // An admin API with personal data: local only unless the operator puts it behind an ingress on purpose.

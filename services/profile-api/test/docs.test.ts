@@ -36,7 +36,9 @@ it('lists every metric with its type and labels', () => {
 
 it('lists every config variable with its default', () => {
   const documented = tableRows('Configuration').map(([name, value]) => `${name} ${value}`);
-  const expected = describeConfig(profileApiConfig).map((v) => `\`${v.name}\` ${v.required ? 'required' : `\`${String(v.default)}\``}`);
+  // Optional without a default (the credential keys): `unset`, as docs/configuration.md writes it.
+  const value = (v: { required: boolean; default: unknown }) => (v.required ? 'required' : v.default === undefined ? 'unset' : `\`${String(v.default)}\``);
+  const expected = describeConfig(profileApiConfig).map((v) => `\`${v.name}\` ${value(v)}`);
   expect(documented.sort()).toEqual(expected.sort());
 });
 

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
+import type { CredentialKeyring } from '@stratum/destinations';
 import { withTenant } from '@stratum/identity';
 import { createMetricsRegistry, silentLogger, type Registry } from '@stratum/observability';
 import { createAdminKeyDirectory, provisionTenant, type AdminKeyDirectory } from '@stratum/tenancy';
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   directory?: (db: Db) => AdminKeyDirectory;
   /** Another database for the app (tests of outages); default: the test database. */
   appDb?: (db: Db) => Db;
+  /** Seals destination credentials; default: none (as without STRATUM_CREDENTIALS_KEYS). */
+  keyring?: CredentialKeyring | null;
 }
 
 /** Starts everything in beforeAll and stops it in afterAll; read fields inside tests only. */
@@ -56,6 +59,7 @@ export function useProfileApi(options: HarnessOptions = {}): Harness {
       directory: options.directory?.(db) ?? createAdminKeyDirectory(db, { ttlMs: 0, negativeTtlMs: 0 }),
       logger: silentLogger(),
       metrics: registry,
+      keyring: options.keyring ?? null,
     });
     server = await startServer(app, { port: 0, host: '127.0.0.1', logger: silentLogger(), shutdownTimeoutMs: 1000 });
   });
@@ -114,6 +118,7 @@ export interface ErrorBody {
   reason?: string;
   retryAfterSeconds?: number;
   allow?: string[];
+  problems?: string[];
 }
 
 /** One request; `key` goes in as a bearer token unless `authorization` is given. The body is typed as the caller says. */

@@ -1,4 +1,5 @@
 /** src/main.ts as a real process: config, the migration check, serving, SIGTERM. */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@stratum/db';
 import { provisionTenant } from '@stratum/tenancy';
@@ -31,6 +32,50 @@ it('serves from its environment and stops on SIGTERM with exit 0', async () => {
     expect(await api.exit).toBe(0);
   } finally {
     await db.destroy();
+    await database.drop();
+  }
+});
+
+it('seals destination credentials with STRATUM_CREDENTIALS_KEYS; without them answers 503 credentials_unavailable', async () => {
+  const database = await postgres.newDatabase();
+  const db = createDb(database.url);
+  const destination = { name: 'Hook', type: 'webhook', settings: { url: 'https://hooks.example.com' }, credentials: { secrets: [`whsec_${randomBytes(32).toString('base64')}`] } };
+  const env = { DATABASE_URL: database.url, SERVICE_NAME: 'profile-api', PROFILE_API_PORT: '0' };
+  try {
+    await migrateToLatest(db);
+    const tenant = await provisionTenant(db, { name: 'main-keys' });
+    const post = (url: string) =>
+      fetch(`${url}/v1/destinations`, { method: 'POST', headers: { authorization: `Bearer ${tenant.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(destination) });
+    for (const [keys, status, keyId] of [[`k7:${randomBytes(32).toString('base64')}`, 201, 'k7'], [undefined, 503, undefined]] as const) {
+      const api = start(keys === undefined ? env : { ...env, STRATUM_CREDENTIALS_KEYS: keys });
+      try {
+        await waitFor(() => urlOf(api) !== null || api.child.exitCode !== null, { timeoutMs: 30_000, what: 'the profile API to listen' });
+        const res = await post(urlOf(api)!);
+        expect([keys === undefined ? 'no keys' : 'keys', res.status]).toEqual([keys === undefined ? 'no keys' : 'keys', status]);
+        expect(await res.json()).toMatchObject(keyId === undefined ? { code: 'credentials_unavailable' } : { hasCredentials: true, credentialsKeyId: keyId });
+        if (keys !== undefined) expect(api.stdout()).not.toContain(keys.slice(3));
+      } finally {
+        api.child.kill('SIGTERM');
+      }
+      expect(await api.exit).toBe(0);
+    }
+  } finally {
+    await db.destroy();
+    await database.drop();
+  }
+});
+
+it('exits 78 on malformed credential keys, or an active key that is not among them', async () => {
+  const database = await postgres.newDatabase();
+  try {
+    const env = { DATABASE_URL: database.url, SERVICE_NAME: 'profile-api', PROFILE_API_PORT: '0' };
+    const short = start({ ...env, STRATUM_CREDENTIALS_KEYS: `k1:${randomBytes(16).toString('base64')}` });
+    expect(await short.exit).toBe(78);
+    expect(short.stderr()).toContain('STRATUM_CREDENTIALS_KEYS');
+    const unknown = start({ ...env, STRATUM_CREDENTIALS_KEYS: `k1:${randomBytes(32).toString('base64')}`, STRATUM_CREDENTIALS_ACTIVE_KEY: 'k9' });
+    expect(await unknown.exit).toBe(78);
+    expect(unknown.stdout()).toContain('STRATUM_CREDENTIALS_ACTIVE_KEY is \\"k9\\"');
+  } finally {
     await database.drop();
   }
 });

@@ -9,6 +9,7 @@ import {
   createDestination,
   credentialErrors,
   credentialKeyringFromEnv,
+  destinationConfigProblems,
   DESTINATION_TYPES,
   disableDestination,
   enableDestination,
@@ -165,7 +166,10 @@ export function destinationCommand(): Command {
             filters: filtersOf(flags),
             deliveryPolicy: policyOf(flags),
             ...(credentials === undefined ? {} : { credentials }),
-          });
+          },
+          // The adapter's own check: a destination delivery could not use is refused now, not dead-lettered later.
+          { validateSettings: destinationConfigProblems },
+          );
         },
         details,
       );

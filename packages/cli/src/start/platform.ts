@@ -79,7 +79,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
       supervise('delivery-adapter', { STAGE_GROUP_ID: 'stratum-delivery-adapter', DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts', METRICS_PORT: String(options.deliveryMetricsPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
       supervise('retry', { STAGE_GROUP_ID: 'stratum-retry', METRICS_PORT: String(options.retryMetricsPort) }),
-      supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1' }),
+      supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1', STRATUM_CREDENTIALS_KEYS: credentials.keys }),
       supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
     );
     await Promise.all(services.map((s) => s.started));

@@ -8,8 +8,24 @@ import { apiError, type ApiError } from './errors';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
+export interface ReadJsonOptions {
+  /**
+   * The body may hold secrets (destination credentials): a parse error then gives only the
+   * position, because V8's message quotes the text around the error.
+   */
+  readonly mayHoldSecrets?: boolean;
+}
+
+/** Why the text is not JSON, without quoting it when it may hold secrets. */
+function parseProblem(err: unknown, mayHoldSecrets: boolean): string {
+  const message = err instanceof Error ? err.message : 'parse error';
+  if (!mayHoldSecrets) return message.slice(0, 200);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  return `${position === undefined ? 'a syntax error' : `a syntax error at position ${position}`}; the parser's words are left out because they quote the body`;
+}
+
 /** The parsed body, or the refusal (413, 415, 400). */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<{ readonly json: unknown } | ApiError> {
+export async function readJsonBody(req: IncomingMessage, limit: number, options: ReadJsonOptions = {}): Promise<{ readonly json: unknown } | ApiError> {
   const type = req.headers['content-type'];
   if (type !== undefined && !JSON_CONTENT_TYPE.test(type)) return apiError('unsupported_media_type', `Content-Type ${type.slice(0, 100)} is not JSON; send application/json`);
   const encoding = req.headers['content-encoding'];
@@ -45,6 +61,6 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   try {
     return { json: JSON.parse(text) as unknown };
   } catch (err) {
-    return apiError('invalid_json', `the body is not valid JSON (${err instanceof Error ? err.message.slice(0, 200) : 'parse error'})`);
+    return apiError('invalid_json', `the body is not valid JSON (${parseProblem(err, options.mayHoldSecrets === true)})`);
   }
 }

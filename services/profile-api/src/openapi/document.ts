@@ -64,6 +64,7 @@ const errorSchema: JsonSchema = {
     size: { type: 'integer', description: 'body_too_large: the body size in bytes (at least).' },
     retryAfterSeconds: { type: 'number', description: 'As the Retry-After header (503).' },
     allow: { type: 'array', items: { type: 'string' }, description: '405: the methods the path takes.' },
+    problems: { type: 'array', items: { type: 'string' }, description: 'invalid_destination: every problem the type check found, `path: problem` (never a credential value).' },
   },
   required: ['code', 'message', 'requestId'],
 };
@@ -90,15 +91,17 @@ export function openApiDocument(version: string): OpenApiDocument {
       title: 'Stratum profile API',
       version,
       description: [
-        "A tenant's profiles: the golden record, identifiers, consents, the event timeline and the identity history.",
+        "A tenant's profiles (the golden record, identifiers, consents, the event timeline and the identity history) and its destinations (where its events are delivered).",
         'Authenticate with the tenant admin key: `Authorization: Bearer sk_…` (or HTTP Basic with the key as user name and an empty password).',
-        "The key decides the tenant. Another tenant's profile id answers 404 `profile_not_found`, exactly like an unknown one.",
+        "The key decides the tenant. Another tenant's profile id answers 404 `profile_not_found`, and another tenant's destination 404 `destination_not_found`, exactly like an unknown one.",
+        'Destination credentials are write-only: encrypted before they are stored, never answered or logged.',
         'An unknown path answers 404 `not_found`; a known path with another method 405 `method_not_allowed` with `Allow`.',
         'Timestamps are ISO-8601 UTC. See docs/profile-api.md.',
       ].join('\n\n'),
     },
     tags: [
       { name: 'profiles', description: 'Profiles, their timeline, identity history and consents.' },
+      { name: 'destinations', description: 'Where the tenant\'s events are delivered: webhooks and ad, analytics, SMS and CRM platforms.' },
       { name: 'operations', description: 'Health, readiness, metrics and this document.' },
     ],
     paths: {
@@ -128,6 +131,7 @@ export function openApiDocument(version: string): OpenApiDocument {
         'WWW-Authenticate': { description: 'Bearer realm="Stratum"', schema: { type: 'string' } },
         Allow: { description: 'Methods the path takes.', schema: { type: 'string' } },
         'Content-Location': { description: "The URL of the profile answered: the survivor's, when a merged id was asked for.", schema: { type: 'string' } },
+        Location: { description: 'The URL of the destination created.', schema: { type: 'string' } },
       },
       securitySchemes: {
         adminKey: { type: 'http', scheme: 'bearer', description: 'The tenant admin key (`sk_…`) as a bearer token.' },

@@ -6,6 +6,7 @@ import { IDENTIFIER_TYPES } from '@stratum/identity';
 import { MAX_CONSENTS_PER_REQUEST, MAX_EVIDENCE_BYTES, PURPOSE_PATTERN } from '../profiles/consent-body';
 import { CONSENT_STATUSES } from '../profiles/consents';
 import { MAX_LISTED } from '../profiles/profile-view';
+import { destinationSchemas } from './destination-schemas';
 import { schemaRef } from './refs';
 import type { JsonSchema } from './types';
 
@@ -173,6 +174,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
       required: ['profileId', 'restored', 'identifiers', 'events', 'traits', 'version'],
     },
     ConsentList: withProfileId({ consents: { type: 'array', items: schemaRef('Consent') } }),
+    ...destinationSchemas(),
     Health: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
     Readiness: {
       type: 'object',

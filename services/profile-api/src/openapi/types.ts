@@ -26,6 +26,7 @@ export interface JsonSchema {
   readonly default?: unknown;
   readonly maxItems?: number;
   readonly minItems?: number;
+  readonly minProperties?: number;
   readonly pattern?: string;
   readonly format?: string;
   readonly examples?: readonly unknown[];

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Db } from '@stratum/db';
+import type { CredentialKeyring } from '@stratum/destinations';
 import type { ApiError } from '../http/errors';
 import type { OperationObject, ParameterObject } from '../openapi/types';
 
@@ -32,6 +33,8 @@ export interface RouteDependencies {
   readonly now: () => number;
   /** Largest request body accepted, bytes. */
   readonly maxBodyBytes: number;
+  /** Seals destination credentials; null when STRATUM_CREDENTIALS_KEYS is not set. */
+  readonly keyring: CredentialKeyring | null;
 }
 
 /** A successful answer. */
