@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   identity: () => import('./identity/identity'),
   gateway: () => import('./gateway/main'),
   delivery: () => import('./delivery/delivery'),
+  e2e: () => import('./e2e/e2e'),
 };
 
 const name = process.argv[2];

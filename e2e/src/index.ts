@@ -7,6 +7,6 @@ export { startCluster, repoRoot, STAGES, type Cluster, type ClusterOptions, type
 export { startChaos, type Chaos, type ChaosOptions } from './chaos';
 export { planTraffic, seededRandom, type PlannedCall, type TrafficPlan, type TrafficOptions, type User } from './traffic';
 export { sendCalls, type SendResult, type SenderOptions } from './sdk-sender';
-export { startSinks, stopSinks, type Sink, type DeliveredEvent, type Expectation } from './sinks';
+export { startSinks, stopSinks, SINK_NAMES, type SinkName, type Sink, type DeliveredEvent, type Expectation } from './sinks';
 export { checkSink, checkProfiles, formatReport, type SinkReport, type ProfileReport } from './verify';
 export { runFaultScenario, type FaultRunOptions, type FaultRunResult } from './fault-run';

@@ -38,7 +38,7 @@ const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 11).toString('base64')}`;
 const PIXEL_ID = '5550001112223';
 
 interface SinkSpec {
-  readonly name: string;
+  readonly name: SinkName;
   readonly destination: Omit<CreateDestinationInput, 'name'>;
   expectation(call: PlannedCall, user: User): Expectation;
 }
@@ -72,7 +72,10 @@ function webhookSink(mock: MockWebhookReceiver, name: string, destinationId: str
  *   so the identify calls and device B's anonymous calls may or may not qualify: at most once);
  * - `meta`: Meta Conversions API, `Order Completed` only (a batched, non-webhook adapter).
  */
-export async function startSinks(db: Db, keyring: CredentialKeyring, tenantId: string): Promise<Sink[]> {
+export const SINK_NAMES = ['all', 'flaky', 'marketing', 'meta'] as const;
+export type SinkName = (typeof SINK_NAMES)[number];
+
+export async function startSinks(db: Db, keyring: CredentialKeyring, tenantId: string, only: readonly SinkName[] = SINK_NAMES): Promise<Sink[]> {
   // Before consent is recorded (the identify phase) or before the device is linked (anonymous
   // calls), whether the profile had consent at delivery time depends on timing.
   const timingDependent = (call: PlannedCall) => call.userId === undefined || call.phase === 'identify';
@@ -87,7 +90,7 @@ export async function startSinks(db: Db, keyring: CredentialKeyring, tenantId: s
     { name: 'meta', destination: { type: 'meta_capi', filters: { events: ['Order Completed'] } }, expectation: (call) => (call.event === 'Order Completed' ? 'exactly_once' : 'never') },
   ];
   const sinks: Sink[] = [];
-  for (const spec of specs) {
+  for (const spec of specs.filter((s) => (only as readonly string[]).includes(s.name))) {
     const name = `${spec.name}-${randomBytes(2).toString('hex')}`;
     if (spec.destination.type === 'meta_capi') {
       const mock = new MockMetaConversionsApi({ pixelId: PIXEL_ID });
