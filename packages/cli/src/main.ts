@@ -11,6 +11,7 @@ import { sourceCommand } from './commands/source';
 import { startCommand } from './commands/start';
 import { tenantCommand } from './commands/tenant';
 import { topicsCommand } from './commands/topics';
+import { traceCommand } from './commands/trace';
 import { writekeyCommand } from './commands/writekey';
 
 const program = new Command('stratum').description('Stratum streaming customer-data platform').showHelpAfterError();
@@ -25,6 +26,7 @@ program.addCommand(writekeyCommand());
 program.addCommand(identityCommand());
 program.addCommand(destinationCommand());
 program.addCommand(dlqCommand());
+program.addCommand(traceCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`stratum: ${err instanceof Error ? err.message : String(err)}\n`);
