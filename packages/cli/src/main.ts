@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { brokerCommand } from './commands/broker';
 import { dbCommand } from './commands/db';
+import { demoCommand } from './commands/demo';
 import { destinationCommand } from './commands/destination';
 import { dlqCommand } from './commands/dlq';
 import { identityCommand } from './commands/identity';
@@ -26,6 +27,7 @@ program.addCommand(writekeyCommand());
 program.addCommand(identityCommand());
 program.addCommand(destinationCommand());
 program.addCommand(dlqCommand());
+program.addCommand(demoCommand());
 program.addCommand(traceCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -35,3 +35,8 @@ export { MockWebhookReceiver, type MockWebhookReceiverOptions, type ReceivedWebh
 export { standardWebhookSignature, verifyStandardWebhook, STANDARD_WEBHOOK_TOLERANCE_SECONDS, type StandardWebhookFailure, type StandardWebhookHeaders } from './mock-platforms/standard-webhooks';
 export { MockPipedrive, type MockPipedriveOptions, type PipedriveWrite } from './mock-platforms/pipedrive-api';
 export { PipedrivePersonStore, PIPEDRIVE_SEARCH_FIELDS, type PipedrivePerson, type PipedriveContact, type PipedriveSearchField } from './mock-platforms/pipedrive-persons';
+export { startMockDestinations, DEFAULT_MOCK_DESTINATIONS_PORT, type MockDestinations, type MockDestinationsOptions } from './mock-platforms/console/mock-destinations';
+export { type PlatformOverview } from './mock-platforms/console/control-server';
+export { type DestinationConnection, MOCK_WEBHOOK_SECRET } from './mock-platforms/console/platforms';
+export { type EventSummary } from './mock-platforms/console/summaries';
+export { parseFaultRequest, type FaultRequest } from './mock-platforms/console/fault-request';

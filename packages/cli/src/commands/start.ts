@@ -31,6 +31,8 @@ interface StartOptions {
   retryMetricsPort: number;
   profileApiPort: number;
   databaseUrl?: string;
+  mockDestinations: boolean;
+  mockDestinationsPort: number;
 }
 
 /** Registers the newest value schema of every catalogue topic under its subject; returns how many. */
@@ -61,6 +63,8 @@ export function startCommand(): Command {
     .option('--delivery-metrics-port <port>', "the delivery-adapter's /metrics /healthz /readyz port", port, 9468)
     .option('--retry-metrics-port <port>', "the retry stage's /metrics /healthz /readyz port", port, 9469)
     .option('--profile-api-port <port>', 'HTTP port of the profile API (tenant admin key)', port, 8090)
+    .option('--mock-destinations', 'also run mock webhook, Meta CAPI, GA4 and TikTok endpoints and point the demo tenant at them (for pnpm demo; docs/demo.md)', false)
+    .option('--mock-destinations-port <port>', "the mock destinations console's port; the mocks take the next four", port, 9600)
     .action(async (opts: StartOptions) => {
       const dataDir = resolve(opts.dataDir);
       const broker = await startBroker({ port: opts.port, dataDir: join(dataDir, 'kafka'), flush: 'always', logger: jsonLogger(opts.logLevel) });
@@ -85,6 +89,7 @@ export function startCommand(): Command {
       }
       const subjects = await registerValueSchemas(registry.url);
       const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
+      if (opts.mockDestinations && !opts.services) process.stderr.write('stratum: --mock-destinations is ignored with --no-services (no delivery to point at them)\n');
       if (opts.services) {
         platform = await startPlatform({
           dataDir,
@@ -100,6 +105,8 @@ export function startCommand(): Command {
           retryMetricsPort: opts.retryMetricsPort,
           credentialKeys: process.env.STRATUM_CREDENTIALS_KEYS,
           profileApiPort: opts.profileApiPort,
+          mockDestinations: opts.mockDestinations,
+          mockDestinationsPort: opts.mockDestinationsPort,
           ...(databaseUrl ? { databaseUrl } : {}),
           report: (line) => process.stderr.write(`stratum: ${line}\n`),
         });

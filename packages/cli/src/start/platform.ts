@@ -8,6 +8,7 @@ import { createDb, migrateToLatest } from '@stratum/db';
 import { ensureDemoTenant, type DemoTenant } from './demo-tenant';
 import { devCredentialKeys } from './dev-credentials-key';
 import { startEmbeddedPostgres, type StartedPostgres } from './embedded-postgres';
+import { MOCK_DELIVERY_ENV, startMockDestinations, type StartedMockDestinations } from './mock-destinations';
 import { superviseService, type SupervisedService } from './service-process';
 
 export interface PlatformOptions {
@@ -26,6 +27,10 @@ export interface PlatformOptions {
   databaseUrl?: string;
   /** STRATUM_CREDENTIALS_KEYS from the environment, if the operator set it. */
   credentialKeys?: string | undefined;
+  /** Also run the mock destinations (--mock-destinations) and point the demo tenant's destinations at them. Default false. */
+  mockDestinations?: boolean;
+  /** The mock destinations console's port (default 9600); the mocks take the next four. */
+  mockDestinationsPort?: number;
   report: (line: string) => void;
 }
 
@@ -73,11 +78,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const credentials = devCredentialKeys(options.dataDir, options.credentialKeys);
     const supervise = (name: string, env: Record<string, string>) =>
       superviseService({ name, entry: serviceEntry(name), env: { ...common, KAFKA_CLIENT_ID: name, SERVICE_NAME: name, ...env } }, { logDir, cwd: repoRoot, readyLine: READY, report: options.report });
+    // Before the pipeline, so the delivery-adapter's first look at the destinations already sees the mocks.
+    const mocks: StartedMockDestinations | null = options.mockDestinations
+      ? await startMockDestinations({ port: options.mockDestinationsPort ?? 9600, databaseUrl, tenantId: demo.tenantId, credentialKeys: credentials.keys, logDir, cwd: repoRoot, report: options.report })
+      : null;
+    if (mocks) services.push(mocks.service);
     services.push(
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
       supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
       supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
-      supervise('delivery-adapter', { STAGE_GROUP_ID: 'stratum-delivery-adapter', DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts', METRICS_PORT: String(options.deliveryMetricsPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
+      supervise('delivery-adapter', { STAGE_GROUP_ID: 'stratum-delivery-adapter', DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts', METRICS_PORT: String(options.deliveryMetricsPort), STRATUM_CREDENTIALS_KEYS: credentials.keys, ...(mocks ? MOCK_DELIVERY_ENV : {}) }),
       supervise('retry', { STAGE_GROUP_ID: 'stratum-retry', METRICS_PORT: String(options.retryMetricsPort) }),
       supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1', STRATUM_CREDENTIALS_KEYS: credentials.keys }),
       supervise('gateway', { GATEWAY_PORT: String(options.gatewayPort), GATEWAY_HOST: '127.0.0.1', METRICS_PORT: String(options.gatewayPort), STRATUM_CREDENTIALS_KEYS: credentials.keys }),
@@ -96,6 +106,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         `  Profile API              http://127.0.0.1:${options.profileApiPort}   http://127.0.0.1:${options.profileApiPort}/openapi.json   (Bearer <admin key>)`,
         `  Service logs             ${logDir}`,
         `  Demo tenant              ${demo.tenantId}  source ${demo.sourceId}  write key ${demo.writeKey}${demo.adminKey ? `  admin key ${demo.adminKey}` : ''}`,
+        ...(mocks?.bannerLines() ?? []),
       ],
       tryLines: () => [
         `  curl -u ${demo.writeKey}: ${gateway}/v1/track -H 'content-type: application/json' \\`,
@@ -105,6 +116,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           : []),
         `  kcat -b ${options.brokers[0]} -C -t events.valid -o beginning -e -f '%k\\n'   # tenantId:messageId of each validated event`,
         `  kcat -b ${options.brokers[0]} -C -t events.unique -X isolation.level=read_committed -o beginning -e -f '%k\\n'   # each event once, repeats dropped`,
+        ...(mocks?.tryLines() ?? []),
       ],
       stop,
     };

@@ -34,8 +34,8 @@ export abstract class MockPlatform<TEvent> {
     this.faults = new FaultSchedule(this.clock);
   }
 
-  /** Starts listening on 127.0.0.1 (a free port); resolves with `{ url, port, stop }`. */
-  async start(): Promise<RunningMock> {
+  /** Starts listening on 127.0.0.1 (`port`, or a free one); resolves with `{ url, port, stop }`. */
+  async start(options: { port?: number } = {}): Promise<RunningMock> {
     if (this.running !== undefined) throw new HarnessError('misuse', `${this.platformName} is already started at ${this.running.url}`);
     const server = await startMockServer({
       recording: this.recording as Recording<unknown>,
@@ -43,6 +43,7 @@ export abstract class MockPlatform<TEvent> {
       clock: this.clock,
       handle: (request) => this.handle(request),
       faultResponse: (fault) => this.faultResponse(fault),
+      ...(options.port === undefined ? {} : { port: options.port }),
     });
     const running: RunningMock = { url: server.url, port: server.port, stop: () => this.stopServer(server) };
     this.running = running;

@@ -33,12 +33,14 @@ export interface MockServerOptions {
   handle(request: RecordedRequest): PlatformResponse | Promise<PlatformResponse>;
   /** The platform's own wording of an injected 5xx or 429. */
   faultResponse(fault: AnsweredFault): PlatformResponse;
+  /** A fixed port (a dev console whose URLs must survive restarts); default: one the OS picks. */
+  port?: number;
 }
 
 /** Bodies above this are refused before parsing: no platform takes more, and tests should not buffer more. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Starts a mock server on 127.0.0.1 and an OS-chosen port. */
+/** Starts a mock server on 127.0.0.1, on `options.port` or an OS-chosen port. */
 export async function startMockServer(options: MockServerOptions): Promise<RunningMock> {
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
@@ -49,7 +51,7 @@ export async function startMockServer(options: MockServerOptions): Promise<Runni
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as { port: number };
   let stopped: Promise<void> | undefined;
