@@ -6,6 +6,7 @@
  * are answered. Returns each item's result with the records it must write (plan).
  */
 import { withTenant, type Db } from '@stratum/db';
+import { groupCommit } from './group-commit';
 import { deliveredAmong, ledgerKey, readCurrentProfiles, recordDelivered, type CurrentProfile, type RetryTier } from '@stratum/delivery';
 import type { LiveDestination } from '../destinations/live-destinations';
 import { gateSkip, withCurrentFlags } from './gate';
@@ -52,12 +53,16 @@ export function createDeliveryEngine(options: EngineOptions): DeliveryEngine {
     return { item: event === item.event ? item : { ...item, event } };
   };
 
-  const onDelivered = (tenantId: string) => (done: ReadonlyArray<{ item: WorkItem; externalId: string | null }>) =>
-    withTenant(db, tenantId, async (trx) => {
-      const rows = done.map(({ item, externalId }) => ({ destinationId: item.destination.destinationId, messageId: item.event.messageId, profileId: item.event.profileId, attempt: item.attempt, externalId }));
-      await recordDelivered(trx, tenantId, rows);
-      await recordSentTexts(trx, tenantId, done.filter(({ item }) => item.destination.record.type === 'twilio_sms'));
-    });
+  // One group-committed ledger writer per lane run: requests accepted while a write is in flight
+  // are recorded together in the next transaction.
+  const onDelivered = (tenantId: string) =>
+    groupCommit<{ item: WorkItem; externalId: string | null }>((done) =>
+      withTenant(db, tenantId, async (trx) => {
+        const rows = done.map(({ item, externalId }) => ({ destinationId: item.destination.destinationId, messageId: item.event.messageId, profileId: item.event.profileId, attempt: item.attempt, externalId }));
+        await recordDelivered(trx, tenantId, rows);
+        await recordSentTexts(trx, tenantId, done.filter(({ item }) => item.destination.record.type === 'twilio_sms'));
+      }),
+    );
 
   const laneRun = (tenantId: string, destination: LiveDestination): LaneRun => ({
     deadline: now() + options.laneBudgetMs,
