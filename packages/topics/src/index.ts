@@ -1,7 +1,8 @@
 /**
  * @stratum/topics: the topic catalogue — names, keys, value schemas, partitions,
  * retention/compaction, retry and dead-letter siblings — and the tools built on it:
- * `applyTopics` (behind `stratum topics apply`) and the docs/pipeline.md generator.
+ * `applyTopics` (behind `stratum topics apply`), the docs/pipeline.md generator and the Strimzi
+ * KafkaTopic manifest (k8s/base/kafka-topics.yaml).
  */
 export { topicCatalogue, topicNamed, valueSubject, keySubject } from './catalogue';
 export { catalogueProblems, MAX_CATALOGUE_PARTITIONS, MIN_RETENTION_MS } from './catalogue-rules';
@@ -43,6 +44,16 @@ export {
 export { applyTopics, type ApplyOptions } from './apply';
 export { formatReport, describeTopic, EXIT_CODES, TOPIC_STATUSES, type ApplyReport, type TopicReport, type TopicStatus } from './report';
 export { renderPipelineDoc, GENERATE_COMMAND } from './docs/render';
+export {
+  strimziKafkaTopics,
+  strimziKafkaTopic,
+  renderKafkaTopicsManifest,
+  kafkaTopicResourceName,
+  KAFKA_TOPICS_MANIFEST,
+  DEFAULT_STRIMZI_OPTIONS,
+  type KafkaTopicResource,
+  type StrimziOptions,
+} from './strimzi';
 export { pipelineDoc, PIPELINE_DOC } from './docs/pipeline-doc';
 export { readValueSchemas, readLatestSchema, type SchemaSummary, type FieldSummary } from './docs/value-schemas';
 export { workspaceRoot } from './docs/workspace-root';
