@@ -234,6 +234,7 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
           failures.set(key, attempt);
           const delay = backoffDelay(attempt, backoff);
           metrics.countRetry(String((err as { code?: unknown }).code ?? 'retriable'));
+          reportLag(topic, partition, BigInt(batch.highWatermark) - BigInt(chunk[0]!.ctx.offset));
           log.warn({ error: describeError(err), attempt, delayMs: delay, offset: chunk[0]!.ctx.offset }, 'retriable failure; pausing the partition and retrying from the first uncommitted record');
           pauseAt(topic, partition, chunk[0]!.ctx.offset, delay);
           return;
@@ -247,14 +248,25 @@ export async function startStage<I extends SchemaName, O extends OutputSchemas, 
       count(chunk, result, startedAt);
       if (result.retry) {
         metrics.countRetry(result.retry.reason);
+        reportLag(topic, partition, BigInt(batch.highWatermark) - BigInt(result.retry.offset));
         log.info({ offset: result.retry.offset, afterMs: result.retry.afterMs, reason: result.retry.reason }, 'a step asked to retry; pausing the partition');
         pauseAt(topic, partition, result.retry.offset, result.retry.afterMs);
         return;
       }
       i += chunk.length;
     }
-    metrics.setConsumerLag(topic, partition, Number(batch.offsetLag()));
-    lagSeries.set(key, { topic, partition });
+    reportLag(topic, partition, BigInt(batch.offsetLag()));
+  }
+
+  /**
+   * The partition's lag as of this batch. Also called when a chunk pauses the partition (a
+   * retriable failure, a step's retry), with the lag from the record it will resume at: a stage
+   * stuck retrying, or a retry tier waiting on a head not yet due, shows its lag growing instead
+   * of the value of its last completed batch.
+   */
+  function reportLag(topic: string, partition: number, records: bigint): void {
+    metrics.setConsumerLag(topic, partition, Number(records > 0n ? records : 0n));
+    lagSeries.set(`${topic}/${partition}`, { topic, partition });
   }
 
   async function shutdown(): Promise<void> {

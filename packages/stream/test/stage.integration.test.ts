@@ -39,6 +39,12 @@ async function outputCount(topic: string): Promise<number> {
   return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }
 
+/** The sum of a stage's stratum_stage_consumer_lag series in a /metrics text. */
+function totalLag(metrics: string, stage: string): number {
+  const series = new RegExp(`^stratum_stage_consumer_lag\\{stage="${stage}",[^}]*\\} (\\d+)$`, 'gm');
+  return [...metrics.matchAll(series)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
 async function up(toy: ToyProcess): Promise<void> {
   await waitFor(() => toy.stdout().includes('toy stage running') || toy.child.exitCode !== null, { timeoutMs: 30_000, what: 'the toy stage to start' });
   if (toy.child.exitCode !== null) throw new Error(`toy stage exited ${toy.child.exitCode}: ${toy.stderr()}`);
@@ -178,6 +184,8 @@ it('pauses while a dependency is down and resumes when it is back, losing nothin
     const metrics = await (await fetch(toy.metricsUrl()!)).text();
     expect(metrics).toMatch(/stratum_stage_paused\{stage="toy"\} 1/);
     expect(metrics).toMatch(/stratum_stage_retries_total\{stage="toy",reason="dependency_unavailable"\} [1-9]/);
+    // No batch completes while it retries, yet the lag shows every record waiting (what a lag alert needs).
+    await waitFor(async () => totalLag(await (await fetch(toy.metricsUrl()!)).text(), 'toy') === inputs.length, { timeoutMs: 30_000, what: 'the lag of both paused partitions' });
     expect(await outputCount(topics.output)).toBe(0);
     healthy = true;
     const out = await readAll(topics.output, inputs.length, 60_000);

@@ -2,14 +2,16 @@
  * The retry process: config → PostgreSQL → three stages behind one /metrics /healthz /readyz
  * (with a postgres check): retry (the tiers → attempts, outcomes, dlq; exactly-once), dlq-index
  * (delivery.dlq → the dead-letter index) and consent-purge (consents.changes → order queues).
- * SIGTERM drains all three; the pool closes last.
+ * A background count of the dead-letter index feeds the DLQ size gauge. SIGTERM drains all three;
+ * the pool closes last.
  */
 import { loadConfigOrExit } from '@stratum/config';
 import { openMigratedDbOrExit } from '@stratum/db';
 import { DEFAULT_DELIVERY_POLICY, indexDeadLetters } from '@stratum/delivery';
-import { createMetricsRegistry } from '@stratum/observability';
+import { createLogger, createMetricsRegistry } from '@stratum/observability';
 import { runStagesProcess } from '@stratum/stream';
 import { retryConfig, retryTiers, stageGroups } from './config';
+import { startDeadLetterCounter } from './dead-letter-count';
 import { createDestinationCache, listFromDb } from './destination-cache';
 import { promRetryMetrics } from './metrics';
 import { consentPurgeStage, dlqIndexStage, retryStage } from './pipeline';
@@ -26,6 +28,10 @@ const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: 
 const metrics = promRetryMetrics(registry, tiers.map((t) => t.label));
 const destinations = createDestinationCache(listFromDb(db), { ttlMs: config.RETRY_DESTINATION_CACHE_TTL_MS });
 const groups = stageGroups(config);
+const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+// The DLQ size gauge; its first count runs in the background (a slow index must not delay the stages).
+const deadLetterCounter = startDeadLetterCounter(db, { metrics, logger });
+void deadLetterCounter.countOnce().catch((err: unknown) => logger.warn({ err }, 'counting dead letters failed; trying again next interval'));
 
 await runStagesProcess(
   [
@@ -52,6 +58,7 @@ await runStagesProcess(
     registry,
     readiness: { postgres: async () => void (await db.raw('select 1')) },
     onStop: async () => {
+      deadLetterCounter.stop();
       await db.destroy();
     },
   },

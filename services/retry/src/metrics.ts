@@ -15,6 +15,8 @@ export interface RetryMetrics {
   indexed(inserted: number, alreadyIndexed: number, invalid: number): void;
   /** A consent withdrawal was handled: queued attempts purged (0 when none were queued). */
   purged(rows: number): void;
+  /** The dead letters in the index awaiting an operator, all tenants, by reason (deadLetterCounter). */
+  deadLetters(byReason: ReadonlyMap<string, number>): void;
 }
 
 export const RETRY_METRICS = {
@@ -23,6 +25,7 @@ export const RETRY_METRICS = {
   headWait: { name: 'stratum_retry_head_wait_seconds', labels: ['tier'], help: "The longest wait of a tier's partitions, as last seen: seconds until the record at a partition's head is due." },
   deadLettersIndexed: { name: 'stratum_retry_dead_letters_indexed_total', labels: ['result'], help: 'delivery.dlq records read, by result: inserted, already_indexed, invalid.' },
   queuedPurged: { name: 'stratum_retry_queued_attempts_purged_total', labels: [] as string[], help: 'Queued attempts of ordered destinations removed because their profile withdrew consent.' },
+  deadLetters: { name: 'stratum_retry_dead_letters', labels: ['reason'], help: 'Dead letters in the index not purged (what `stratum dlq list` totals), all tenants, by reason; counted every minute.' },
 } as const;
 
 export const DECISION_LABELS = { forward: 'forwarded', skip: 'skipped', dead_letter: 'dead_lettered' } as const;
@@ -35,8 +38,10 @@ export function promRetryMetrics(registry: Registry, tiers: readonly string[]): 
   const headWait = new Gauge({ name: m.headWait.name, help: m.headWait.help, labelNames: m.headWait.labels, registers });
   const indexed = new Counter({ name: m.deadLettersIndexed.name, help: m.deadLettersIndexed.help, labelNames: m.deadLettersIndexed.labels, registers });
   const purged = new Counter({ name: m.queuedPurged.name, help: m.queuedPurged.help, registers });
+  const deadLetters = new Gauge({ name: m.deadLetters.name, help: m.deadLetters.help, labelNames: m.deadLetters.labels, registers });
   // Per tier, each partition's head wait as last seen: the gauge shows the longest.
   const headWaits = new Map<string, Map<string, number>>();
+  const deadLetterReasons = new Set<string>();
   // Present from the first scrape, so dashboards and alerts see 0 rather than no series.
   for (const tier of tiers) decisions.inc({ tier, decision: DECISION_LABELS.forward, reason: 'due' }, 0);
   for (const result of ['inserted', 'already_indexed', 'invalid']) indexed.inc({ result }, 0);
@@ -57,6 +62,14 @@ export function promRetryMetrics(registry: Registry, tiers: readonly string[]): 
       if (invalid > 0) indexed.inc({ result: 'invalid' }, invalid);
     },
     purged: (rows) => purged.inc(rows),
+    deadLetters(byReason) {
+      // A reason whose last letter was purged goes to 0 rather than keeping its old count.
+      for (const r of deadLetterReasons) if (!byReason.has(r)) deadLetters.set({ reason: r }, 0);
+      for (const [reason, n] of byReason) {
+        deadLetterReasons.add(reason);
+        deadLetters.set({ reason }, n);
+      }
+    },
   };
 }
 
@@ -65,4 +78,5 @@ export const NO_RETRY_METRICS: RetryMetrics = {
   waiting: () => undefined,
   indexed: () => undefined,
   purged: () => undefined,
+  deadLetters: () => undefined,
 };
