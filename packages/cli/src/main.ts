@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { brokerCommand } from './commands/broker';
 import { dbCommand } from './commands/db';
 import { demoCommand } from './commands/demo';
+import { dncCommand } from './commands/dnc';
 import { destinationCommand } from './commands/destination';
 import { dlqCommand } from './commands/dlq';
 import { identityCommand } from './commands/identity';
@@ -27,6 +28,7 @@ program.addCommand(writekeyCommand());
 program.addCommand(identityCommand());
 program.addCommand(destinationCommand());
 program.addCommand(dlqCommand());
+program.addCommand(dncCommand());
 program.addCommand(demoCommand());
 program.addCommand(traceCommand());
 

@@ -11,6 +11,7 @@ import { identity } from './202611241200_identity';
 import { identityOutbox } from './202611241230_identity_outbox';
 import { destinations } from './202611241300_destinations';
 import { delivery } from './202611241400_delivery';
+import { doNotContact } from './202611241500_do_not_contact';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact];
 export type { Migration } from './migration';

@@ -6,7 +6,7 @@
  * down) go up to the runtime, which retries the chunk with backoff.
  */
 import type { Db } from '@stratum/db';
-import { enqueueOutbox, rebuildTraits, stableId, withTenant, type IdentitySettings } from '@stratum/identity';
+import { enqueueOutbox, lockDoNotContactShared, markListedProfiles, rebuildTraits, stableId, withTenant, type IdentitySettings } from '@stratum/identity';
 import type { UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from './archive-partitions';
 import { planResolution, type PlannedAudit, type ResolutionPlan } from './plan';
@@ -97,6 +97,8 @@ export function createResolver(deps: ResolverDependencies): Resolver {
       for (let attempt = 1; ; attempt++) {
         try {
           return await withTenant(deps.db, tenantId, async (trx) => {
+            // Before any row lock: a do-not-contact list change running meanwhile and this chunk see each other's writes.
+            await lockDoNotContactShared(trx, tenantId);
             const messageIds = events.map((e) => e.messageId);
             const { earlierAudits, ...state } = await lockState(trx, tenantId, lookupKeys(planEvents), settings, messageIds);
             // The anomaly guard needs the recent merges of the identifiers the chunk merges through: plan, ask about
@@ -116,6 +118,8 @@ export function createResolver(deps: ResolverDependencies): Resolver {
             const archive = events.map((e, i) => archived(e, plan.events[i]!.profileId, planEvents[i]!.identifiers.map((id) => id.key)));
             const auditId = (a: PlannedAudit) => auditIdOf(tenantId, a);
             const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, plan, archive, auditId, (r) => stableId(tenantId, r.messageId, 'review', r.identifierKey));
+            // A profile created or merged with a listed identifier is marked before its snapshot and events go out.
+            for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
             // A late removal under a rule other than latest: the stored state cannot tell what it set aside, the archive can.
             for (const [profileId, { all }] of plan.traits) {
               if (![...all.values()].some((t) => t.stale)) continue;

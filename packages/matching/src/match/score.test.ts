@@ -1,0 +1,59 @@
+import { PERSON_MATCH_MODEL } from './model';
+import { compareRecords, decide, scorerOf } from './score';
+import { person } from './test-records';
+
+const scorer = scorerOf(PERSON_MATCH_MODEL);
+const kayla = {
+  givenName: 'kayla',
+  familyName: 'harrington',
+  streetNumber: '12',
+  addressLine1: 'maltby circuit',
+  locality: 'coolaroo',
+  postcode: '3465',
+  region: 'nsw',
+  birthDate: '19150612',
+  nationalId: '9004242',
+};
+
+it('merges a typo-ridden duplicate as strong, with the evidence for the audit', () => {
+  const decision = decide(person({ ...kayla, id: 'a' }), person({ ...kayla, id: 'b', familyName: 'harringotn', nationalId: '9004224', birthDate: '19150621' }), scorer);
+  expect(decision).toMatchObject({ a: 'a', b: 'b', tier: 'strong', action: 'merge', rule: 'fuzzy:fellegi_sunter', namesSwapped: false });
+  expect(decision.score).toBeGreaterThanOrEqual(PERSON_MATCH_MODEL.thresholds.autoMerge);
+  expect(decision.agreed).toEqual(['given_name', 'family_name', 'birth_date', 'national_id', 'street_number', 'street', 'locality', 'postcode', 'region']);
+  expect(decision.evidence.find((e) => e.field === 'family_name')).toMatchObject({ level: 'close' });
+  expect(decision.evidence.find((e) => e.field === 'national_id')).toMatchObject({ level: 'one_edit' });
+  expect(decision.evidence.reduce((sum, e) => sum + e.weight, 0)).toBeCloseTo(decision.score);
+});
+
+it('is exact when a strong identifier agrees exactly', () => {
+  const decision = decide(person(kayla), person({ ...kayla, familyName: 'smith' }), scorer);
+  expect(decision.tier).toBe('exact');
+  expect(decision.action).toBe('merge');
+});
+
+it('never merges on a name alone: it goes to review', () => {
+  const decision = decide(person({ givenName: 'kayla', familyName: 'harrington' }), person({ givenName: 'kayla', familyName: 'harrington' }), scorer);
+  expect(decision.score).toBeGreaterThanOrEqual(PERSON_MATCH_MODEL.thresholds.autoMerge);
+  expect(decision).toMatchObject({ tier: 'fuzzy', action: 'review', agreed: ['given_name', 'family_name'] });
+});
+
+it('does not link people who share only a birth date', () => {
+  const decision = decide(person(kayla), person({ givenName: 'lachlan', familyName: 'berry', birthDate: '19150612', postcode: '4814', nationalId: '7364009' }), scorer);
+  expect(decision).toMatchObject({ tier: null, action: 'none' });
+  expect(decision.disagreed).toEqual(expect.arrayContaining(['given_name', 'family_name', 'national_id', 'postcode']));
+});
+
+it('matches given and family names written in each other’s columns', () => {
+  const swapped = compareRecords(person(kayla), person({ ...kayla, givenName: 'harrington', familyName: 'kayla' }), scorer);
+  expect(swapped.namesSwapped).toBe(true);
+  expect(swapped.score).toBeCloseTo(compareRecords(person(kayla), person(kayla), scorer).score);
+});
+
+it('a missing value neither adds nor takes weight', () => {
+  const full = person(kayla);
+  const withoutBirthDate = person({ ...kayla, birthDate: '' });
+  const other = person({ ...kayla, givenName: 'kaylee' });
+  const birthWeight = decide(full, other, scorer).evidence.find((e) => e.field === 'birth_date')!.weight;
+  expect(decide(withoutBirthDate, other, scorer).evidence.map((e) => e.field)).not.toContain('birth_date');
+  expect(compareRecords(withoutBirthDate, other, scorer).score).toBeCloseTo(compareRecords(full, other, scorer).score - birthWeight);
+});

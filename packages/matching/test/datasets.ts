@@ -1,0 +1,80 @@
+/**
+ * The ground-truth data sets (test/data, copied from the shared data folder with their licences)
+ * as PersonInput records with their true entity ids.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PersonInput, SourceSettings } from '../src/index';
+
+export interface Dataset {
+  readonly name: string;
+  readonly records: PersonInput[];
+  /** True entity id per record, same order. */
+  readonly entities: string[];
+  readonly source: SourceSettings;
+}
+
+// Jest runs this as CommonJS (__dirname); the scripts run it as ESM under tsx, from the package folder.
+const DATA = typeof __dirname === 'string' ? join(__dirname, 'data') : join(process.cwd(), 'test', 'data');
+
+/** Splits one CSV line (RLdata quotes its fields; FEBRL does not and has no embedded commas). */
+function csvFields(line: string): string[] {
+  return line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+}
+
+/** Rows as column → text ('' for an empty or absent field). */
+function readCsv(path: string): ((column: string) => string)[] {
+  const [header, ...lines] = readFileSync(join(DATA, path), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const names = csvFields(header!);
+  return lines.map((line) => {
+    const fields = csvFields(line);
+    return (column: string) => fields[names.indexOf(column)] ?? '';
+  });
+}
+
+/** FEBRL dataset 1, 2 or 3: Australian records; the entity is N in rec-N-org / rec-N-dup-k. */
+export function febrl(which: 1 | 2 | 3): Dataset {
+  const rows = readCsv(`febrl/dataset${which}.csv`);
+  return {
+    name: `FEBRL ${which}`,
+    records: rows.map((r) => ({
+      id: r('rec_id'),
+      givenName: r('given_name'),
+      familyName: r('surname'),
+      streetNumber: r('street_number'),
+      addressLine1: r('address_1'),
+      addressLine2: r('address_2'),
+      locality: r('suburb'),
+      postcode: r('postcode'),
+      region: r('state'),
+      birthDate: r('date_of_birth'),
+      nationalId: r('soc_sec_id'),
+    })),
+    entities: rows.map((r) => /^rec-(\d+)-/.exec(r('rec_id'))![1]!),
+    source: { country: 'AU' },
+  };
+}
+
+/** RLdata500: German names and birth dates; fname_c2 is a second given name, lname_c2 a second family name. */
+export function rldata500(): Dataset {
+  const rows = readCsv('rldata/RLdata500.csv');
+  return {
+    name: 'RLdata500',
+    records: rows.map((r) => ({
+      id: r('rec_id'),
+      givenName: r('fname_c1'),
+      middleName: r('fname_c2'),
+      familyName: [r('lname_c1'), r('lname_c2')].filter((p) => p !== '').join(' '),
+      birthYear: r('by'),
+      birthMonth: r('bm'),
+      birthDay: r('bd'),
+    })),
+    entities: rows.map((r) => r('ent_id')),
+    source: { country: 'DE' },
+  };
+}
+
+/** All four, in the order the README reports them. */
+export function allDatasets(): Dataset[] {
+  return [febrl(1), febrl(2), febrl(3), rldata500()];
+}
