@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gateway: () => import('./gateway/main'),
   delivery: () => import('./delivery/delivery'),
   e2e: () => import('./e2e/e2e'),
+  import: () => import('./import/import'),
 };
 
 const name = process.argv[2];

@@ -62,7 +62,11 @@ const strs = (c: Config, name: string) => {
 const CONSUMER_GROUPS: Record<string, (c: Config) => [string, string[]][]> = {
   ingest: (c) => [[str(c, 'STAGE_GROUP_ID'), [str(c, 'INGEST_INPUT_TOPIC')]]],
   dedup: (c) => [[str(c, 'STAGE_GROUP_ID'), [str(c, 'DEDUP_INPUT_TOPIC')]]],
-  'identity-resolution': (c) => [[str(c, 'STAGE_GROUP_ID'), [str(c, 'IDENTITY_INPUT_TOPIC')]]],
+  // The person-import stage runs in the same pods under its own group (services/identity-resolution/src/main.ts).
+  'identity-resolution': (c) => [
+    [str(c, 'STAGE_GROUP_ID'), [str(c, 'IDENTITY_INPUT_TOPIC')]],
+    [str(c, 'IDENTITY_IMPORT_GROUP_ID'), [str(c, 'IDENTITY_IMPORT_TOPIC')]],
+  ],
   'delivery-adapter': (c) => [
     [str(c, 'STAGE_GROUP_ID'), [str(c, 'DELIVERY_RESOLVED_TOPIC')]],
     [str(c, 'DELIVERY_ATTEMPTS_GROUP_ID'), [str(c, 'DELIVERY_ATTEMPTS_TOPIC')]],

@@ -8,6 +8,7 @@ import { dncCommand } from './commands/dnc';
 import { destinationCommand } from './commands/destination';
 import { dlqCommand } from './commands/dlq';
 import { identityCommand } from './commands/identity';
+import { importCommand } from './commands/import';
 import { registryCommand } from './commands/registry';
 import { sourceCommand } from './commands/source';
 import { startCommand } from './commands/start';
@@ -29,6 +30,7 @@ program.addCommand(identityCommand());
 program.addCommand(destinationCommand());
 program.addCommand(dlqCommand());
 program.addCommand(dncCommand());
+program.addCommand(importCommand());
 program.addCommand(demoCommand());
 program.addCommand(traceCommand());
 

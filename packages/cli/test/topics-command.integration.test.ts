@@ -32,7 +32,7 @@ it('--check on an empty broker lists every missing topic, changes nothing and ex
   expect(human.code).toBe(1);
   expect(topicLines(human.out)).toEqual(every('DRIFT'));
   expect(human.out).toMatch(/^events\.raw +DRIFT missing: would create 12 partitions, replication factor 1, cleanup\.policy=delete, retention\.ms=604800000$/m);
-  expect(human.out.trim().split('\n').at(-1)).toMatch(/^14 topics: 0 created, 0 ok, 0 altered, 14 drift, 0 error, 0 warnings .*nothing was changed$/);
+  expect(human.out.trim().split('\n').at(-1)).toMatch(new RegExp(`^${topicCatalogue.length} topics: 0 created, 0 ok, 0 altered, ${topicCatalogue.length} drift, 0 error, 0 warnings .*nothing was changed$`));
 
   const json = await run(['topics', 'apply', '--brokers', broker.bootstrap, '--check', '--json']);
   expect(json.code).toBe(1);

@@ -1,3 +1,6 @@
+// Packages that compile these sources (workspace packages import src/) see talisman's declarations through this.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient module declarations: there is nothing to import
+/// <reference path="./talisman.d.ts" />
 /**
  * @stratum/matching: golden-record matching of person records. Hygiene cleans each field
  * (E.164 phones, parsed names, normalised addresses, validated dates) and says what was wrong;

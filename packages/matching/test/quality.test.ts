@@ -10,16 +10,17 @@ import { febrl, rldata500, type Dataset } from './datasets';
 
 const scorer = scorerOf(PERSON_MATCH_MODEL);
 
-// Reached: FEBRL 1–3 F1 1.0000; RLdata500 0.9899 (49 of 50 pairs, no false merge — the one
-// missed pair has the same name and a birth date that differs in year and day: README.md).
+// Reached: FEBRL 1 F1 0.9990, FEBRL 2 1.0000, FEBRL 3 0.9992, RLdata500 0.9899 (49 of 50 pairs, no
+// false merge). The rules that keep names-only, place-only and family-next-door pairs out of
+// auto-merge cost FEBRL 1 one pair and FEBRL 3 eleven (sent to review instead).
 const FLOORS: readonly [string, () => Dataset, number][] = [
-  ['FEBRL 1', () => febrl(1), 0.999],
+  ['FEBRL 1', () => febrl(1), 0.998],
   ['FEBRL 2', () => febrl(2), 0.999],
   ['FEBRL 3', () => febrl(3), 0.999],
   ['RLdata500', rldata500, 0.985],
 ];
 
-it.each(FLOORS)('%s: pairwise F1 ≥ %d', (_name, load, floor) => {
+it.each(FLOORS)('%s: pairwise F1 ≥ %f', (_name, load, floor) => {
   const dataset = load();
   const started = performance.now();
   const records = dataset.records.map((input) => toMatchRecord(cleanPerson(input, dataset.source).person));

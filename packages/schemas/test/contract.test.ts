@@ -37,6 +37,7 @@ it('covers every topic schema of the design', () => {
     'events.unique',
     'events.valid',
     'identity.audit',
+    'persons.import',
     'profiles.changes',
   ]);
 });

@@ -47,7 +47,8 @@ export function catalogueProblems(catalogue: readonly TopicSpec[]): string[] {
     if (t.producedBy.length === 0) p('has no producer');
     if (t.consumedBy.length === 0) p('has no consumer');
     if (t.key.forms.length === 0) p('has no key');
-    if (!t.key.forms[0]?.pattern.startsWith('tenantId:')) p('the first key form must start with tenantId (every record belongs to a tenant)');
+    const firstKey = t.key.forms[0]?.pattern;
+    if (firstKey !== 'tenantId' && !firstKey?.startsWith('tenantId:')) p('the first key form must start with tenantId (every record belongs to a tenant)');
 
     if (t.deadLetter !== null) {
       const dl = byName.get(t.deadLetter);

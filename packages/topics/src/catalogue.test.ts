@@ -10,6 +10,7 @@ const DECIDED: [string, number, 'delete' | 'compact', number, string[], string |
   ['events.valid', 12, 'delete', 7 * DAY, ['tenantId:messageId'], 'events.invalid', ['ingest'], ['dedup']],
   ['events.invalid', 6, 'delete', 30 * DAY, ['tenantId:sourceId', '_unknown'], null, ['ingest', 'dedup', 'identity-resolution', 'delivery-adapter'], ['operators']],
   ['events.unique', 12, 'delete', 7 * DAY, ['tenantId:anonymousId', 'tenantId:userId', 'tenantId:messageId'], 'events.invalid', ['dedup'], ['identity-resolution']],
+  ['persons.import', 6, 'delete', 7 * DAY, ['tenantId'], 'events.invalid', ['stratum import'], ['identity-resolution']],
   ['events.resolved', 12, 'delete', 7 * DAY, ['tenantId:profileId'], 'events.invalid', ['identity-resolution'], ['delivery-adapter']],
   ['profiles.changes', 12, 'compact', FOREVER, ['tenantId:profileId'], null, ['identity-resolution'], ['operators', 'downstream consumers']],
   ['identity.audit', 6, 'delete', FOREVER, ['tenantId:profileId'], null, ['identity-resolution'], ['operators', 'stratum trace']],

@@ -110,6 +110,21 @@ const topics: TopicSpec[] = [
   },
   {
     ...base,
+    name: 'persons.import',
+    purpose: 'Person records loaded from files by `stratum import`, one per data row after hygiene, for identity resolution to match into golden records.',
+    producedBy: ['stratum import'],
+    consumedBy: ['identity-resolution'],
+    key: key(
+      "One tenant's import is resolved in order by one consumer, so two duplicate rows of a file never race into two new profiles.",
+      'tenantId',
+    ),
+    valueSchema: 'persons.import',
+    partitions: 6,
+    retentionWhy: 'An import can be resumed or re-resolved within a week; importId + rowNumber let the consumer skip rows it has already seen.',
+    deadLetter: 'events.invalid',
+  },
+  {
+    ...base,
     name: 'events.resolved',
     purpose: 'Unique events stamped with the profile identity resolution found or created for them.',
     producedBy: ['identity-resolution'],

@@ -13,6 +13,8 @@ export const OUTSIDE_PARTIES = [
   'operators',
   'downstream consumers',
   'stratum trace',
+  // `stratum import`: person files loaded into persons.import
+  'stratum import',
   // an operator-requested replay out of a dead-letter topic
   'replay',
 ] as const;

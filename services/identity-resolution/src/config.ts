@@ -19,6 +19,10 @@ export const identityConfig = defineConfig({
   IDENTITY_CONSENTS_TOPIC: identifier('the topic of consent changes (from the profile API, through the outbox)').default('consents.changes'),
   IDENTITY_INVALID_TOPIC: identifier('the quarantine topic').default('events.invalid'),
   IDENTITY_SETTINGS_TTL_MS: durationMs({ min: 0 }).default(5_000),
+  // The person-import stage (same process, its own consumer group): imported person rows, fuzzy-matched into the graph.
+  IDENTITY_IMPORT_TOPIC: identifier('the topic of imported person rows').default('persons.import'),
+  IDENTITY_IMPORT_GROUP_ID: identifier("the person-import stage's consumer group").default('identity-resolution.import'),
+  IDENTITY_IMPORT_MAX_BLOCK_SIZE: integer({ min: 2, max: 100_000 }).default(1000),
 });
 
 export type IdentityConfig = ConfigOf<typeof identityConfig.shape>;

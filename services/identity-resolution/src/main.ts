@@ -2,15 +2,18 @@
  * The identity-resolution process: config → PostgreSQL (the identity graph, under row-level
  * security) → the stage on the runtime with exactly-once delivery (logs, /metrics, /healthz,
  * /readyz with a postgres check; SIGTERM drains; the pool closes last), and the identity outbox
- * relay next to it (profiles.changes, operator audits, consent changes).
+ * relay next to it (profiles.changes, operator audits, consent changes); the person-import stage
+ * (persons.import, its own consumer group) fuzzy-matches imported rows into the same graph.
  */
 import { loadConfigOrExit } from '@stratum/config';
 import { openMigratedDbOrExit } from '@stratum/db';
 import { createLogger, createMetricsRegistry } from '@stratum/observability';
-import { runStageProcess } from '@stratum/stream';
+import { runStagesProcess } from '@stratum/stream';
 import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
-import { promIdentityMetrics, promOutboxMetrics } from './metrics';
+import { createPersonImportResolver } from './import/import-resolver';
+import { personImportStage } from './import/stage';
+import { promIdentityMetrics, promImportMetrics, promOutboxMetrics } from './metrics';
 import { identityResolutionStage } from './pipeline';
 import { newProfileId } from '@stratum/identity';
 import { kafkaOutboxSender } from './outbox/kafka-sender';
@@ -25,7 +28,10 @@ const db = await openMigratedDbOrExit(config.DATABASE_URL, { applicationName: co
 
 const registry = createMetricsRegistry({ service: config.SERVICE_NAME, version: '0.1.0' });
 const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL }).child({ component: 'outbox-relay' });
-const resolver = createResolver({ db, settingsFor: identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS), partitions: archivePartitions(db), newProfileId });
+const settingsFor = identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS);
+const partitions = archivePartitions(db);
+const resolver = createResolver({ db, settingsFor, partitions, newProfileId });
+const importResolver = createPersonImportResolver({ db, settingsFor, partitions, newProfileId, maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE });
 
 const sender = await kafkaOutboxSender(
   { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-outbox` },
@@ -44,16 +50,30 @@ const relay = startOutboxRelay({
   },
 });
 
-await runStageProcess(identityResolutionStage({ resolver, metrics: promIdentityMetrics(registry) }), config, {
+// Two stages, one process: live events (STAGE_GROUP_ID) and imported person rows (their own group).
+await runStagesProcess(
+  [
+    {
+      stage: identityResolutionStage({ resolver, metrics: promIdentityMetrics(registry) }),
+      topics: {
+        input: config.IDENTITY_INPUT_TOPIC,
+        outputs: { resolved: config.IDENTITY_RESOLVED_TOPIC, audit: config.IDENTITY_AUDIT_TOPIC, invalid: config.IDENTITY_INVALID_TOPIC },
+      },
+    },
+    {
+      stage: personImportStage({ resolver: importResolver, metrics: promImportMetrics(registry) }),
+      topics: { input: config.IDENTITY_IMPORT_TOPIC, outputs: { invalid: config.IDENTITY_INVALID_TOPIC } },
+      groupId: config.IDENTITY_IMPORT_GROUP_ID,
+    },
+  ],
+  config,
+  {
   registry,
-  topics: {
-    input: config.IDENTITY_INPUT_TOPIC,
-    outputs: { resolved: config.IDENTITY_RESOLVED_TOPIC, audit: config.IDENTITY_AUDIT_TOPIC, invalid: config.IDENTITY_INVALID_TOPIC },
-  },
   readiness: { postgres: async () => void (await db.raw('select 1')) },
   onStop: async () => {
     await relay.stop();
     await sender.close().catch(() => undefined);
     await db.destroy();
   },
-});
+  },
+);

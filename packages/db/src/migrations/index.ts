@@ -12,6 +12,8 @@ import { identityOutbox } from './202611241230_identity_outbox';
 import { destinations } from './202611241300_destinations';
 import { delivery } from './202611241400_delivery';
 import { doNotContact } from './202611241500_do_not_contact';
+import { importRuns } from './202611241600_import_runs';
+import { personMatching } from './202611241700_person_matching';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching];
 export type { Migration } from './migration';

@@ -61,3 +61,5 @@ export const FIELDS: readonly FieldSpec[] = [
 
 export const GIVEN = FIELD_NAMES.indexOf('given_name');
 export const FAMILY = FIELD_NAMES.indexOf('family_name');
+/** Fields that belong to one person, not to a household or a place. */
+export const PERSONAL = (['birth_date', 'national_id', 'email', 'phone'] as const).map((name) => FIELD_NAMES.indexOf(name));

@@ -37,6 +37,12 @@ it('never merges on a name alone: it goes to review', () => {
   expect(decision).toMatchObject({ tier: 'fuzzy', action: 'review', agreed: ['given_name', 'family_name'] });
 });
 
+it('never merges on a place alone: two people at one address go to review at most', () => {
+  const home = { streetNumber: '12', addressLine1: 'pridham street', locality: 'kambah', postcode: '2604', region: 'act' };
+  const decision = decide(person({ ...home, givenName: 'bob', familyName: 'jones', birthDate: '19750301' }), person({ ...home, givenName: 'zelda', familyName: 'quist', birthDate: '19310817' }), scorer);
+  expect(decision.action).not.toBe('merge');
+});
+
 it('does not link people who share only a birth date', () => {
   const decision = decide(person(kayla), person({ givenName: 'lachlan', familyName: 'berry', birthDate: '19150612', postcode: '4814', nationalId: '7364009' }), scorer);
   expect(decision).toMatchObject({ tier: null, action: 'none' });

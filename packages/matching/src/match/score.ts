@@ -5,7 +5,7 @@
  */
 import type { MatchTier } from '@stratum/schemas';
 import { MISSING, compareSimilar } from './comparators';
-import { FAMILY, FIELDS, GIVEN, type FieldName } from './fields';
+import { FAMILY, FIELDS, GIVEN, PERSONAL, type FieldName } from './fields';
 import { levelWeights, type MatchModel } from './model-types';
 import type { MatchRecord } from './record';
 
@@ -92,7 +92,13 @@ export function classify(comparison: Comparison, scorer: Scorer): { tier: MatchT
   // Never merge on a name alone, however rare the name looked when the model was estimated:
   // two John Smiths with nothing else known go to a person.
   const corroborated = FIELDS.some((_, i) => i !== GIVEN && i !== FAMILY && agrees(i));
-  return comparison.score >= autoMerge && corroborated ? { tier: 'strong', action: 'merge' } : { tier: 'fuzzy', action: 'review' };
+  // Nor on a place alone: an address is worth ~25 bits, enough to outweigh two disagreeing names,
+  // and flatmates or a household share one. A strong merge needs a name that agrees too.
+  const named = agrees(GIVEN) || agrees(FAMILY);
+  // And a family name plus a suburb is a relative next door, not the same person: unless both
+  // names agree, something personal (birth date, national id, email, phone) must agree as well.
+  const personal = PERSONAL.some(agrees) || (agrees(GIVEN) && agrees(FAMILY));
+  return comparison.score >= autoMerge && corroborated && named && personal ? { tier: 'strong', action: 'merge' } : { tier: 'fuzzy', action: 'review' };
 }
 
 /** The full, explained decision for a pair. */

@@ -233,6 +233,54 @@ export interface InvalidEvent {
 
 export type MatchTier = 'exact' | 'strong' | 'fuzzy';
 
+/** One data row of a person file loaded by `stratum import`, after hygiene, for identity resolution to match into profiles. */
+export interface PersonImport {
+  /** Owning tenant. */
+  tenantId: string;
+  /** The source the file was imported for. */
+  sourceId: string;
+  /** Lower-case hex SHA-256 of the file's bytes: identifies the import; with rowNumber it identifies a row, so a consumer can skip a row it has already resolved (re-runs and resumed runs). */
+  importId: string;
+  /** 1-based number of the data row in the file (the header is not counted). */
+  rowNumber: number;
+  /** The file's own id of the row (its mapped id column), as given; null when no column is mapped to it. */
+  recordId: null | string;
+  /** When `stratum import` read the row. */
+  receivedAt: EpochMillis;
+  /** Given (first) name after hygiene (@stratum/matching): titles and suffixes removed, whitespace collapsed, display case (O'Brien, McDonald). */
+  givenName: null | string;
+  /** Middle name(s) after hygiene, display case. */
+  middleName: null | string;
+  /** Family (last) name after hygiene, display case; particles kept (van Beethoven). */
+  familyName: null | string;
+  /** Canonical e-mail address (trimmed, lower-cased, as ingest canonicalises it); null when missing or not an address. */
+  email: null | string;
+  /** Phone number in E.164 (e.g. +61412345678), through the same canonicalPhone as ingest; null when missing or not a valid number (national numbers are read in the import's --region). */
+  phone: null | string;
+  /** Date of birth as YYYY-MM-DD; null when missing, ambiguous or not a real, plausible date. */
+  dateOfBirth: null | string;
+  /** National / social-security id: letters and digits only, upper-cased; null when missing or a placeholder (000000000, n/a). */
+  nationalId: null | string;
+  /** The tenant's own user id of the person, when the file has one; links the row to live events. */
+  userId: null | string;
+  /** Street number, split from the street line when the file has it there. */
+  streetNumber: null | string;
+  /** Street line, normalised: lower case, single-spaced, street types spelled out (st → street), number and unit taken off. */
+  addressLine1: null | string;
+  /** Second address line (unit, building), normalised (lower case); the unit taken off addressLine1 ("unit 5") when the file has no second line. */
+  addressLine2: null | string;
+  /** Locality (suburb, town, city), normalised: lower case, single-spaced, abbreviations spelled out. */
+  locality: null | string;
+  /** Postcode in the country's format (AU: 4 digits, "800" → "0800"); null when it does not fit the format. */
+  postcode: null | string;
+  /** Region (state, province), lower case with diacritics folded (nsw). */
+  region: null | string;
+  /** Country: the row's country column (ISO 3166-1 alpha-2 upper-cased; other text as given), else the import's --region; null when neither is known. */
+  country: null | string;
+  /** JSON object text of the row's unmapped columns (column name to cell text); "{}" when there are none. */
+  attributes: string;
+}
+
 /** A golden-record snapshot after a change. Keyed by tenantId:profileId on a compacted topic, so the latest snapshot of each live profile is kept; a profile merged away gets a tombstone (null value). */
 export interface ProfileChange {
   /** Owning tenant. */

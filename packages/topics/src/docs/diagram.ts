@@ -8,6 +8,7 @@ export const PIPELINE_DIAGRAM = String.raw`
  HTTP callers ──► gateway ─┐
                            ├─► events.raw ──► ingest ──► events.valid ──► dedup ──► events.unique
  Kafka producers ──────────┘                    │                                       │
+                                                │   stratum import ──► persons.import ──┤
                                                 ▼                                       ▼
                                           events.invalid ◄── poison records   identity-resolution ◄──► PostgreSQL
                                           (quarantine)       from every stage           │            (golden records)

@@ -24,7 +24,7 @@ export const anchor = (heading: string) =>
 
 const topicLink = (name: string) => `[${name}](#${anchor(name)})`;
 
-const party = (p: Party) => ((SERVICES as readonly string[]).includes(p) ? p : p === 'stratum trace' ? code(p) : p);
+const party = (p: Party) => ((SERVICES as readonly string[]).includes(p) ? p : p.startsWith('stratum ') ? code(p) : p);
 const parties = (ps: readonly Party[]) => ps.map(party).join(', ');
 
 const keyPatterns = (t: TopicSpec) => t.key.forms.map((f) => code(f.pattern)).join(', else ');

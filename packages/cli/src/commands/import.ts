@@ -1,0 +1,173 @@
+/**
+ * `stratum import <file>`: loads a person file (CSV or NDJSON, or - for standard input) into
+ * persons.import for identity resolution, with hygiene per row, a reject file and a JSON report;
+ * idempotent by the file's SHA-256 and row numbers (docs/import.md).
+ * `stratum import generate`: a synthetic person file with known duplicates (src/import/generate).
+ */
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { createDb, dbErrors, isConnectionError, type Db } from '@stratum/db';
+import { StratumError } from '@stratum/errors';
+import type { DateOrder } from '@stratum/matching';
+import { findTenant, listSources, tenancyErrors } from '@stratum/tenancy';
+import { brokerList, positive } from '../flags';
+import { importErrors } from '../import/errors';
+import { mapFlag } from '../import/fields';
+import { generateCommand } from '../import/generate/command';
+import { kafkaPersonSender } from '../import/produce';
+import { openInputFile, type FileFormat, type InputFile } from '../import/read';
+import { runImport } from '../import/run';
+import { DB_EXIT_CODES } from './database-command';
+
+const TOPIC = 'persons.import';
+
+export const IMPORT_EXIT_HELP = `
+Exit codes:
+  0  done (also when rows were rejected: the report counts them), or already imported (the previous report is printed)
+  1  failed part-way (running the same command again resumes after the last acknowledged row)
+  2  usage error: a flag, the file, Kafka or the registry missing; nothing produced
+  3  PostgreSQL, Kafka or the schema registry unreachable
+  4  the tenant or source does not exist`;
+
+interface ImportFlags {
+  tenant?: string;
+  source?: string;
+  map?: Record<string, string>;
+  region?: string;
+  dateOrder?: DateOrder;
+  format?: FileFormat;
+  rejectFile?: string;
+  brokers?: string[];
+  registryUrl?: string;
+  databaseUrl?: string;
+  topic: string;
+  batchSize: number;
+  json?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  progress?: boolean;
+}
+
+function region(value: string): string {
+  if (!/^[A-Za-z]{2}$/.test(value)) throw new InvalidArgumentError(`must be an ISO 3166-1 alpha-2 code such as AU or US, got "${value}"`);
+  return value.toUpperCase();
+}
+
+function dateOrder(value: string): DateOrder {
+  if (!['dmy', 'mdy', 'ymd'].includes(value)) throw new InvalidArgumentError(`must be dmy, mdy or ymd, got "${value}"`);
+  return value as DateOrder;
+}
+
+function format(value: string): FileFormat {
+  if (value !== 'csv' && value !== 'ndjson') throw new InvalidArgumentError(`must be csv or ndjson, got "${value}"`);
+  return value;
+}
+
+function exitCodeOf(err: unknown): number {
+  if (tenancyErrors.is(err, 'not_found')) return DB_EXIT_CODES.notFound;
+  if (importErrors.is(err, 'usage') || tenancyErrors.is(err, 'invalid_input')) return DB_EXIT_CODES.usage;
+  if (importErrors.is(err, 'kafka_unavailable') || tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable')) return DB_EXIT_CODES.unreachable;
+  return DB_EXIT_CODES.failed;
+}
+
+/** A PostgreSQL connection failure (the driver's error as is) as database_unavailable. */
+function normalised(err: unknown): unknown {
+  if (!(err instanceof StratumError) && isConnectionError(err)) return dbErrors.error('database_unavailable', `PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
+  return err;
+}
+
+async function findSource(db: Db, tenant: string, idOrName: string): Promise<string> {
+  const sources = await listSources(db, tenant);
+  const found = sources.find((s) => s.sourceId === idOrName) ?? sources.find((s) => s.sourceName.toLowerCase() === idOrName.toLowerCase());
+  if (!found) throw tenancyErrors.error('not_found', `tenant "${tenant}" has no source with id or name "${idOrName}"`);
+  return found.sourceId;
+}
+
+async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
+  const fail = (err: unknown) => {
+    const exitCode = exitCodeOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    const code = (err as { code?: unknown } | null)?.code;
+    const details = (err as { details?: Record<string, unknown> } | null)?.details ?? {};
+    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: typeof code === 'string' ? code : 'failed', message, ...details }, exitCode }, null, 2)}\n`);
+    process.stderr.write(`stratum import: ${message}\n`);
+    process.exitCode = exitCode;
+  };
+  // Checked here, not by commander: required options of `import` would also be demanded of `import generate`.
+  if (!flags.tenant || !flags.source) return fail(importErrors.error('usage', 'import needs --tenant <id|name> and --source <id|name>'));
+  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  if (!url) return fail(importErrors.error('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL'));
+  const fromEnv = process.env.KAFKA_BROKERS?.trim();
+  const brokers = flags.brokers ?? (fromEnv ? brokerList(fromEnv) : undefined);
+  const registryUrl = flags.registryUrl ?? process.env.SCHEMA_REGISTRY_URL?.trim();
+  if (!flags.dryRun && !brokers) return fail(importErrors.error('usage', 'import needs Kafka: pass --brokers host:port or set KAFKA_BROKERS'));
+  if (!flags.dryRun && !registryUrl) return fail(importErrors.error('usage', 'import needs the schema registry: pass --registry-url http://… or set SCHEMA_REGISTRY_URL'));
+  let file: InputFile;
+  try {
+    file = await openInputFile(fileName, flags.format ? { format: flags.format } : {});
+  } catch (err) {
+    return fail(importErrors.error('usage', `cannot read ${fileName}: ${(err as Error).message}`, { cause: err }));
+  }
+  let db: Db;
+  try {
+    db = createDb(url, { maxConnections: 2, applicationName: 'stratum import' });
+  } catch (err) {
+    await file.dispose();
+    return fail(importErrors.error('usage', `invalid database URL: ${(err as Error).message}`));
+  }
+  try {
+    const { tenantId } = await findTenant(db, flags.tenant);
+    const sourceId = await findSource(db, tenantId, flags.source);
+    const defaultReject = fileName === '-' ? null : `${fileName}.rejected.csv`;
+    const report = await runImport({
+      db,
+      file,
+      tenantId,
+      sourceId,
+      map: flags.map ?? {},
+      region: flags.region ?? null,
+      dateOrder: flags.dateOrder ?? (flags.region === 'US' ? 'mdy' : 'dmy'),
+      rejectPath: flags.rejectFile ? resolve(flags.rejectFile) : defaultReject && resolve(defaultReject),
+      topic: flags.topic,
+      dryRun: flags.dryRun === true,
+      force: flags.force === true,
+      batchSize: flags.batchSize,
+      showProgress: flags.progress !== false && process.stderr.isTTY === true,
+      openSender: () => kafkaPersonSender({ brokers: brokers!, registryUrl: registryUrl!, topic: flags.topic }),
+    });
+    if (report.alreadyImported) process.stderr.write(`stratum import: ${file.name} (importId ${report.importId}) was already imported; nothing produced (--force produces it again)\n`);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } catch (err) {
+    fail(normalised(err));
+  } finally {
+    await file.dispose();
+    await db.destroy();
+  }
+}
+
+/** Builds the `import` command (and `import generate`). */
+export function importCommand(): Command {
+  return new Command('import')
+    .description('load a person file (CSV with a header, NDJSON, or - for stdin) into persons.import for identity resolution; prints a JSON report (docs/import.md)')
+    .argument('<file>', 'file.csv, file.ndjson, or - for standard input')
+    .option('--tenant <id|name>', 'the tenant (required)')
+    .option('--source <id|name>', "one of the tenant's sources: where the records come from (required)")
+    .option('--map <column=field>', 'read column as field (repeatable), e.g. --map surname=familyName --map soc_sec_id=nationalId; field "ignore" drops a column', mapFlag)
+    .option('--region <CC>', 'ISO country for national phone numbers and postcodes, e.g. AU (a country column in the row wins)', region)
+    .option('--date-order <order>', 'order of separated dates like 03/04/1990: dmy, mdy or ymd (default mdy for --region US, else dmy)', dateOrder)
+    .option('--format <format>', 'csv or ndjson (default: by extension; stdin: csv)', format)
+    .option('--reject-file <path>', 'where rejected rows go, CSV line,reason,original (default: <file>.rejected.csv; none for stdin)')
+    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS)', brokerList)
+    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--topic <name>', 'the topic to produce to', TOPIC)
+    .option('--batch-size <n>', 'records per produce request', positive, 1000)
+    .option('--dry-run', 'read, clean and count; produce and record nothing')
+    .option('--force', 'produce a file that was already imported again (consumers skip rows they have, by importId + rowNumber)')
+    .option('--no-progress', 'no progress line on stderr')
+    .option('--json', 'errors as JSON on stdout too ({"error":{code,message},"exitCode"}); the report is always JSON')
+    .addHelpText('after', IMPORT_EXIT_HELP)
+    .exitOverride((err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : DB_EXIT_CODES.usage))
+    .addCommand(generateCommand())
+    .action((file: string, flags: ImportFlags) => importFile(file, flags));
+}

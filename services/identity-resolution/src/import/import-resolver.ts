@@ -1,0 +1,341 @@
+/**
+ * Resolves one tenant's chunk of imported person rows in one tenant-scoped transaction, on the
+ * same identity graph and write path as live events (resolve/plan.ts, resolve/store.ts):
+ *
+ *   1. skip rows already in person_records (a re-delivered or re-imported row creates nothing);
+ *   2. fetch, in one statement, the stored records sharing a blocking key with the chunk, and
+ *      decide each row against them and against the chunk's earlier rows (match-chunk.ts);
+ *   3. turn each row into a planned identify event: its own record identifier, its exact
+ *      identifiers (user id, email, phone — hashed as ingest hashes them, so a live profile with
+ *      the same email is found), and the record identifiers of the records it auto-merges with;
+ *      the planner links and merges them exactly as it does live events (limits, anomaly guard,
+ *      survivor = first seen, traits by survivorship), and the edges keep the graph unmergeable;
+ *   4. write the plan, the person records and their blocking keys, the audit (rule
+ *      `exact:<type>` or `fuzzy:fellegi_sunter` with score, tier and fields) and the review
+ *      entries of borderline pairs, the snapshots and the decisions through the outbox.
+ *
+ * A row whose candidates span several profiles above the threshold merges them (the planner's
+ * merge path), unless two of those records contradict each other (below cannot-link): that link
+ * goes to review instead.
+ */
+import type { Db } from '@stratum/db';
+import {
+  enqueueOutbox,
+  identifierRecordOfKey,
+  lockDoNotContactShared,
+  markListedProfiles,
+  parseIdentifierKey,
+  rebuildTraits,
+  stableId,
+  withTenant,
+  type IdentitySettings,
+  type OutboxEntry,
+} from '@stratum/identity';
+import { PERSON_MATCH_MODEL, scorerOf, type Scorer } from '@stratum/matching';
+import type { IdentityAudit, PersonImport, UniqueEvent } from '@stratum/schemas';
+import type { ArchivePartitions } from '../resolve/archive-partitions';
+import { planResolution, type PlanEvent, type PlanIdentifier, type PlannedAudit, type ResolutionPlan } from '../resolve/plan';
+import { lookupKeys } from '../resolve/plan-input';
+import { profileChangeEntries } from '../resolve/profile-changes';
+import { auditIdOf } from '../resolve/resolver';
+import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } from '../resolve/store';
+import { blockingKeysOf, matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
+import { importedPerson, type ImportedPerson } from './person-record';
+import { annotateMatches, fetchCandidates, importStoreErrors, insertPersonRecords, provenanceOf, storedRecordIds, type MatchProvenance } from './store';
+
+export const FUZZY_RULE = 'fuzzy:fellegi_sunter';
+export const FUZZY_REVIEW_REASON = 'fuzzy_match';
+
+/** How a row was resolved: onto an existing profile by an exact identifier or a match of that tier, or a new profile. */
+export type RowOutcome = 'exact' | 'strong' | 'fuzzy' | 'new';
+
+export interface ImportResolution {
+  /** Rows of the chunk resolved now (re-delivered ones excluded). */
+  readonly resolved: number;
+  /** Rows skipped: already resolved by an earlier delivery (or twice in the chunk). */
+  readonly skipped: number;
+  readonly outcomes: Readonly<Record<RowOutcome, number>>;
+  /** Review entries queued. */
+  readonly reviews: number;
+  readonly merges: number;
+  readonly profilesCreated: number;
+  readonly pairsCompared: number;
+  /** Per input row (in order): its profile, or null when skipped. */
+  readonly profileIds: ReadonlyArray<string | null>;
+}
+
+export interface PersonImportResolver {
+  resolve(tenantId: string, rows: readonly PersonImport[]): Promise<ImportResolution>;
+}
+
+export interface PersonImportResolverDependencies {
+  db: Db;
+  settingsFor(tenantId: string): Promise<IdentitySettings>;
+  partitions: ArchivePartitions;
+  newProfileId(): string;
+  scorer?: Scorer;
+  /** Stored blocks larger than this are not compared (default 1000). */
+  maxBlockSize?: number;
+  now?(): number;
+  raceAttempts?: number;
+}
+
+const EMPTY_OUTCOMES: Record<RowOutcome, number> = { exact: 0, strong: 0, fuzzy: 0, new: 0 };
+
+export function createPersonImportResolver(deps: PersonImportResolverDependencies): PersonImportResolver {
+  const scorer = deps.scorer ?? scorerOf(PERSON_MATCH_MODEL);
+  const maxBlockSize = deps.maxBlockSize ?? 1000;
+  const attempts = deps.raceAttempts ?? 5;
+  return {
+    async resolve(tenantId, rows) {
+      const all = rows.map(importedPerson);
+      // A row delivered twice within the chunk counts once.
+      const firstOf = new Map<string, number>();
+      all.forEach((p, i) => firstOf.has(p.recordId) || firstOf.set(p.recordId, i));
+      await deps.partitions.ensure(all.map((p) => p.row.receivedAt));
+      const settings = await deps.settingsFor(tenantId);
+      // Record identifiers (external_id) rank last: an exact identifier anchors a row when it has one, so the audit tells exact links from fuzzy ones.
+      const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await withTenant(deps.db, tenantId, async (trx) => {
+            await lockDoNotContactShared(trx, tenantId);
+            const done = await storedRecordIds(trx, tenantId, [...firstOf.keys()]);
+            const freshIdx = [...firstOf.values()].filter((i) => !done.has(all[i]!.recordId)).sort((a, b) => a - b);
+            const fresh = freshIdx.map((i) => all[i]!);
+            if (fresh.length === 0) return { resolved: 0, skipped: rows.length, outcomes: { ...EMPTY_OUTCOMES }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, profileIds: rows.map(() => null) };
+
+            // 2. Candidates (one statement) and decisions.
+            const keysOf = fresh.map((p) => blockingKeysOf(p.match));
+            const candidates = await fetchCandidates(trx, tenantId, keysOf.flat(), maxBlockSize);
+            const decisions = matchChunk(
+              fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })),
+              candidates,
+              scorer,
+              { maxBlockSize },
+            );
+
+            // 3. Plan, as live events are planned.
+            const planEvents: PlanEvent[] = fresh.map((p, i) => ({
+              messageId: p.messageId,
+              sourceId: p.row.sourceId,
+              type: 'identify',
+              eventTs: p.row.receivedAt,
+              identifiers: [p.recordIdentifier, ...p.exact, ...decisions[i]!.links.map((l) => linkIdentifier(l.recordKey))],
+              traits: p.traits,
+            }));
+            const reviewKeys = decisions.flatMap((d) => d.reviews.map((r) => r.recordKey));
+            const keys = [...new Set([...lookupKeys(planEvents), ...reviewKeys])].sort();
+            const messageIds = fresh.map((p) => p.messageId);
+            const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
+            const recentMerges = new Map<string, number>();
+            let plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
+            const linking = [...new Set(plan.audits.filter((a) => a.action === 'merge' || a.action === 'review').flatMap((a) => a.identifiers.map((x) => x.key)))];
+            if (linking.length > 0) {
+              const found = await recentMergesOf(trx, tenantId, linking, settings.anomaly.windowSeconds);
+              if (found.size > 0) {
+                found.forEach((n, k) => recentMerges.set(k, n));
+                plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
+              }
+            }
+
+            const explained = explain(tenantId, fresh, decisions, plan, state.known);
+            const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews.map((r) => r.review)] };
+            const archive = fresh.map((p, i) => ({
+              messageId: p.messageId,
+              eventTs: p.row.receivedAt,
+              receivedAt: p.row.receivedAt,
+              profileId: plan.events[i]!.profileId,
+              type: 'identify',
+              eventName: null,
+              sourceId: p.row.sourceId,
+              identifierKeys: planEvents[i]!.identifiers.map((x) => x.key),
+              payload: { traits: p.traits, import: { importId: p.row.importId, rowNumber: p.row.rowNumber, recordId: p.row.recordId, attributes: JSON.parse(p.row.attributes) as unknown } },
+            }));
+            const auditId = (a: PlannedAudit) => auditIdOf(tenantId, a);
+            const reviewId = (r: ResolutionPlan['reviews'][number]) => stableId(tenantId, r.messageId, 'review', r.identifierKey);
+
+            // 4. Write.
+            const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, finalPlan, archive, auditId, reviewId);
+            await insertPersonRecords(
+              trx,
+              tenantId,
+              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, keys: keysOf[i]! })),
+            );
+            const provenanceById = new Map(explained.provenance.map(([a, p]) => [auditId(a), p] as const));
+            await annotateMatches(
+              trx,
+              tenantId,
+              [...provenanceById].map(([id, provenance]) => ({ id, provenance })),
+              explained.reviews.map((r) => ({ id: reviewId(r.review), provenance: r.provenance })),
+            );
+            for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
+            for (const [profileId, { all: traitRows }] of plan.traits) {
+              if (![...traitRows.values()].some((t) => t.stale)) continue;
+              const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
+              profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
+            }
+            // profileChangeEntries reads only each event's messageId.
+            const asEvents = fresh.map((p) => ({ messageId: p.messageId }) as UniqueEvent);
+            const now = deps.now?.() ?? Date.now();
+            const entries: OutboxEntry[] = [
+              ...profileChangeEntries(tenantId, asEvents, finalPlan, { profiles, identifiers, consents }, now),
+              ...insertedAudits.map((a): OutboxEntry => ({ topic: 'identity.audit', value: auditRecord(tenantId, a, provenanceById.get(a.id) ?? null) })),
+            ];
+            await enqueueOutbox(trx, tenantId, entries);
+
+            const profileOfFresh = new Map(fresh.map((p, i) => [p.recordId, plan.events[i]!.profileId]));
+            const outcomes = { ...EMPTY_OUTCOMES };
+            explained.outcomes.forEach((o) => outcomes[o]++);
+            return {
+              resolved: fresh.length,
+              skipped: rows.length - fresh.length,
+              outcomes,
+              reviews: explained.reviews.length,
+              merges: plan.merged.size,
+              profilesCreated: plan.newProfiles.size,
+              pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
+              profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
+            };
+          });
+        } catch (err) {
+          const redo =
+            storeErrors.is(err, 'identity_race') ||
+            storeErrors.is(err, 'identity_inconsistent') ||
+            importStoreErrors.is(err, 'person_record_race') ||
+            ['40P01', '40001'].includes(String((err as { code?: unknown }).code));
+          if (redo && attempt < attempts) continue;
+          throw err;
+        }
+      }
+    },
+  };
+}
+
+function linkIdentifier(key: string): PlanIdentifier {
+  return { key, ref: parseIdentifierKey(key), value: null };
+}
+
+interface Explained {
+  audits: PlannedAudit[];
+  /** Audits with a match provenance (score, tier, fields). */
+  provenance: Array<[PlannedAudit, MatchProvenance]>;
+  reviews: Array<{ review: ResolutionPlan['reviews'][number]; provenance: MatchProvenance }>;
+  outcomes: RowOutcome[];
+}
+
+/**
+ * The planner's audits with the import's provenance: a merge through a matched record's
+ * identifier, or a link whose profile a match decided (no exact identifier of the row was known),
+ * is `fuzzy:fellegi_sunter` with the pair's score, tier and fields; exact links keep
+ * `exact:<type>`. Borderline pairs that did not end on one profile become review entries (and a
+ * `review` audit each).
+ */
+function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: readonly RowDecisions[], plan: ResolutionPlan, known: ReadonlyMap<string, string>): Explained {
+  const finalOf = (p: string): string => {
+    let x = p;
+    for (let i = 0; i < 1000 && plan.merged.has(x); i++) x = plan.merged.get(x)!;
+    return x;
+  };
+  const rowOfKey = new Map(fresh.map((p, i) => [p.recordKey, i]));
+  const indexOfMessage = new Map(fresh.map((p, i) => [p.messageId, i]));
+  const knownBefore = new Set(known.keys());
+  const exactHitOf: Array<PlanIdentifier | null> = [];
+  fresh.forEach((p) => {
+    exactHitOf.push(p.exact.find((x) => knownBefore.has(x.key)) ?? null);
+    for (const x of [p.recordIdentifier, ...p.exact]) knownBefore.add(x.key);
+  });
+  const matchOf = (i: number, key: string): RowMatch | undefined => decisions[i]!.links.find((l) => l.recordKey === key);
+  const exactProvenance = (type: string): MatchProvenance => ({ score: null, tier: 'exact', fields: { agreed: [type] } });
+
+  const audits: PlannedAudit[] = [];
+  const provenance: Array<[PlannedAudit, MatchProvenance]> = [];
+  for (const a of plan.audits) {
+    const i = indexOfMessage.get(a.messageId)!;
+    let out = a;
+    let prov: MatchProvenance | null = null;
+    if (a.action === 'merge') {
+      const via = a.identifiers.at(-1)!;
+      const m = matchOf(i, via.key) ?? a.identifiers.map((x) => matchOf(i, x.key)).find((x) => x !== undefined);
+      if (m) {
+        out = { ...a, rule: FUZZY_RULE };
+        prov = provenanceOf(m.decision);
+      } else prov = exactProvenance(via.ref.type);
+    } else if (a.action === 'link') {
+      const hit = exactHitOf[i];
+      const best = decisions[i]!.links[0];
+      if (hit) {
+        out = { ...a, rule: `exact:${hit.ref.type}` };
+        prov = exactProvenance(hit.ref.type);
+      } else if (best) {
+        out = { ...a, rule: FUZZY_RULE };
+        prov = provenanceOf(best.decision);
+      }
+    }
+    audits.push(out);
+    if (prov) provenance.push([out, prov]);
+  }
+
+  const reviews: Explained['reviews'] = [];
+  fresh.forEach((p, i) => {
+    const mine = plan.events[i]!.profileId;
+    const queued = new Set<string>();
+    decisions[i]!.reviews.forEach((r, k) => {
+      const j = rowOfKey.get(r.recordKey);
+      const stored = known.get(r.recordKey);
+      const theirs = j !== undefined ? plan.events[j]!.profileId : stored !== undefined ? finalOf(stored) : null;
+      if (theirs === null || theirs === mine || queued.has(theirs)) return;
+      queued.add(theirs);
+      const prov = provenanceOf(r.decision);
+      reviews.push({ review: { identifierKey: r.recordKey, candidates: [mine, theirs], messageId: p.messageId, reason: FUZZY_REVIEW_REASON }, provenance: prov });
+      const audit: PlannedAudit = {
+        action: 'review',
+        profileId: mine,
+        otherProfileIds: [theirs],
+        identifiers: [p.recordIdentifier, linkIdentifier(r.recordKey)],
+        messageId: p.messageId,
+        sourceId: p.row.sourceId,
+        eventTs: p.row.receivedAt,
+        rule: FUZZY_RULE,
+        reason: FUZZY_REVIEW_REASON,
+        // After the planner's own audits of the event (they number from 0).
+        seq: 1000 + k,
+      };
+      audits.push(audit);
+      provenance.push([audit, prov]);
+    });
+  });
+
+  const outcomes: RowOutcome[] = fresh.map((_, i) => {
+    if (exactHitOf[i]) return 'exact';
+    const best = decisions[i]!.links[0];
+    if (best && plan.audits.some((a) => a.messageId === fresh[i]!.messageId && (a.action === 'link' || a.action === 'merge'))) return best.decision.tier === 'exact' ? 'exact' : 'strong';
+    return reviews.some((r) => r.review.messageId === fresh[i]!.messageId) ? 'fuzzy' : 'new';
+  });
+  void tenantId;
+  return { audits, provenance, reviews, outcomes };
+}
+
+/** A stored decision as an identity.audit record, with the match's score, tier and agreed fields. */
+export function auditRecord(tenantId: string, a: StoredAudit, provenance: MatchProvenance | null): IdentityAudit {
+  return {
+    auditId: a.id,
+    tenantId,
+    action: a.action,
+    profileId: a.profileId,
+    otherProfileIds: a.otherProfileIds,
+    identifiers: a.identifierKeys.map(identifierRecordOfKey),
+    provenance: {
+      messageId: a.messageId,
+      sourceId: a.sourceId,
+      eventTimestamp: a.eventTs,
+      rule: a.rule,
+      score: provenance?.score ?? null,
+      tier: provenance?.tier ?? (a.rule.startsWith('exact:') ? 'exact' : null),
+      agreedFields: provenance ? [...provenance.fields.agreed] : [],
+      actor: null,
+      reason: a.reason,
+    },
+    occurredAt: a.occurredAt,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The fuzzy decisions of one tenant's chunk of imported rows, pure: each row against the stored
+ * records that share a blocking key with it (fetched for the whole chunk in one query) and against
+ * the chunk's earlier rows (duplicates within one file are the main case). Rows that share an
+ * exact identifier need no decision here: the identity graph links them (resolve/plan.ts).
+ *
+ * Per row, the pairs the model gives a merge action (tier strong: at or above auto-merge with more
+ * than the names agreeing; tier exact: a strong identifier agrees and the score reaches review) become
+ * links — strongest first, each kept only if it does not score below the model's cannot-link
+ * threshold against a link already kept (the library's chain guard, per row: one false link would
+ * fuse two people, and a row linking records that contradict each other is a person's call) — and
+ * the pairs in between (tier fuzzy, or names alone) become review entries.
+ */
+import { DEFAULT_BLOCKING_PASSES, compareRecords, decide, type BlockingPass, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
+
+export interface MatchCandidate {
+  readonly match: MatchRecord;
+  /** Its record identifier's key (the graph node). */
+  readonly recordKey: string;
+}
+
+export interface RowMatch {
+  readonly recordKey: string;
+  readonly decision: MatchDecision;
+}
+
+export interface RowDecisions {
+  /** Links to make (merge action), strongest first. */
+  readonly links: readonly RowMatch[];
+  /** Borderline pairs for the review queue (and links the guard held back). */
+  readonly reviews: readonly RowMatch[];
+  /** Pairs compared for this row. */
+  readonly compared: number;
+}
+
+export interface ChunkMatchOptions {
+  readonly passes?: readonly BlockingPass[];
+  /** Blocks over this size are skipped (a placeholder value says nothing about identity). Default 1000. */
+  readonly maxBlockSize?: number;
+}
+
+/** Every (pass, key) of a record: what person_blocking_keys stores and the candidate query asks for. */
+export function blockingKeysOf(record: MatchRecord, passes: readonly BlockingPass[] = DEFAULT_BLOCKING_PASSES): Array<{ pass: string; key: string }> {
+  const keys: Array<{ pass: string; key: string }> = [];
+  for (const pass of passes) {
+    const key = pass.key(record);
+    if (key !== null) keys.push({ pass: pass.name, key });
+  }
+  return keys;
+}
+
+export function matchChunk(rows: readonly MatchCandidate[], stored: readonly MatchCandidate[], scorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
+  const passes = options.passes ?? DEFAULT_BLOCKING_PASSES;
+  const maxBlockSize = options.maxBlockSize ?? 1000;
+  const blocks = new Map<string, MatchCandidate[]>();
+  const add = (c: MatchCandidate) => {
+    for (const { pass, key } of blockingKeysOf(c.match, passes)) {
+      const k = `${pass}\u0000${key}`;
+      const block = blocks.get(k);
+      if (block) block.push(c);
+      else blocks.set(k, [c]);
+    }
+  };
+  stored.forEach(add);
+  const { review, cannotLink } = scorer.model.thresholds;
+  const byKey = new Map<string, MatchRecord>();
+  for (const c of [...stored, ...rows]) byKey.set(c.recordKey, c.match);
+  const out: RowDecisions[] = [];
+  for (const row of rows) {
+    const seen = new Set<string>([row.recordKey]);
+    const merges: RowMatch[] = [];
+    const reviews: RowMatch[] = [];
+    let compared = 0;
+    for (const { pass, key } of blockingKeysOf(row.match, passes)) {
+      const block = blocks.get(`${pass}\u0000${key}`);
+      if (!block || block.length > maxBlockSize) continue;
+      for (const candidate of block) {
+        if (seen.has(candidate.recordKey)) continue;
+        seen.add(candidate.recordKey);
+        compared++;
+        const comparison = compareRecords(row.match, candidate.match, scorer);
+        if (comparison.score < review) continue;
+        const decision = decide(row.match, candidate.match, scorer, comparison);
+        if (decision.action === 'merge') merges.push({ recordKey: candidate.recordKey, decision });
+        else if (decision.action !== 'none') reviews.push({ recordKey: candidate.recordKey, decision });
+      }
+    }
+    merges.sort((a, b) => b.decision.score - a.decision.score || (a.recordKey < b.recordKey ? -1 : 1));
+    const links: RowMatch[] = [];
+    for (const m of merges) {
+      const contradicts = links.some((l) => compareRecords(byKey.get(l.recordKey)!, byKey.get(m.recordKey)!, scorer).score < cannotLink);
+      if (contradicts) reviews.push(m);
+      else links.push(m);
+    }
+    out.push({ links, reviews: reviews.sort((a, b) => b.decision.score - a.decision.score), compared });
+    add(row);
+  }
+  return out;
+}
