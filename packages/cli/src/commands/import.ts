@@ -76,11 +76,12 @@ function normalised(err: unknown): unknown {
   return err;
 }
 
-async function findSource(db: Db, tenant: string, idOrName: string): Promise<string> {
+/** The source's id and its default phone region (what ingest uses for national numbers from it). */
+async function findSource(db: Db, tenant: string, idOrName: string): Promise<{ sourceId: string; defaultPhoneRegion: string | null }> {
   const sources = await listSources(db, tenant);
   const found = sources.find((s) => s.sourceId === idOrName) ?? sources.find((s) => s.sourceName.toLowerCase() === idOrName.toLowerCase());
   if (!found) throw tenancyErrors.error('not_found', `tenant "${tenant}" has no source with id or name "${idOrName}"`);
-  return found.sourceId;
+  return { sourceId: found.sourceId, defaultPhoneRegion: found.defaultPhoneRegion };
 }
 
 async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
@@ -117,7 +118,9 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
   }
   try {
     const { tenantId } = await findTenant(db, flags.tenant);
-    const sourceId = await findSource(db, tenantId, flags.source);
+    const { sourceId, defaultPhoneRegion } = await findSource(db, tenantId, flags.source);
+    // Without --region, the source's own phone region, so a file reads national numbers as live events from it do.
+    const phoneRegion = flags.region ?? defaultPhoneRegion;
     const defaultReject = fileName === '-' ? null : `${fileName}.rejected.csv`;
     const report = await runImport({
       db,
@@ -125,8 +128,8 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
       tenantId,
       sourceId,
       map: flags.map ?? {},
-      region: flags.region ?? null,
-      dateOrder: flags.dateOrder ?? (flags.region === 'US' ? 'mdy' : 'dmy'),
+      region: phoneRegion,
+      dateOrder: flags.dateOrder ?? (phoneRegion === 'US' ? 'mdy' : 'dmy'),
       rejectPath: flags.rejectFile ? resolve(flags.rejectFile) : defaultReject && resolve(defaultReject),
       topic: flags.topic,
       dryRun: flags.dryRun === true,
@@ -153,7 +156,7 @@ export function importCommand(): Command {
     .option('--tenant <id|name>', 'the tenant (required)')
     .option('--source <id|name>', "one of the tenant's sources: where the records come from (required)")
     .option('--map <column=field>', 'read column as field (repeatable), e.g. --map surname=familyName --map soc_sec_id=nationalId; field "ignore" drops a column', mapFlag)
-    .option('--region <CC>', 'ISO country for national phone numbers and postcodes, e.g. AU (a country column in the row wins)', region)
+    .option('--region <CC>', "ISO country for national phone numbers and postcodes, e.g. AU (default: the source's phone region; a country column in the row wins)", region)
     .option('--date-order <order>', 'order of separated dates like 03/04/1990: dmy, mdy or ymd (default mdy for --region US, else dmy)', dateOrder)
     .option('--format <format>', 'csv or ndjson (default: by extension; stdin: csv)', format)
     .option('--reject-file <path>', 'where rejected rows go, CSV line,reason,original (default: <file>.rejected.csv; none for stdin)')
