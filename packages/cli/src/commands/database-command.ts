@@ -8,6 +8,7 @@ import { createDb, dbErrors, type Db } from '@stratum/db';
 import { identitySettingsErrors } from '@stratum/identity';
 import { credentialErrors, destinationErrors } from '@stratum/destinations';
 import { tenancyErrors } from '@stratum/tenancy';
+import { asDatabaseUnavailable, reportFailure } from './command-failure';
 
 export const DB_EXIT_CODES = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
 
@@ -76,6 +77,38 @@ export async function runWithDatabase<T>(command: string, flags: DatabaseFlags, 
     process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   } catch (err) {
     fail(codeOf(err), err instanceof Error ? err.message : String(err), exitCodeOf(err));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * runWithDatabase for commands with exit codes of their own (dlq, dnc): `exitCodeOf` classifies
+ * every failure, whose details go into the JSON error; a driver's connection error counts as
+ * PostgreSQL unreachable. `json` shapes the --json output (default: the result as it is).
+ */
+export async function runWithExitCodes<T>(
+  command: string,
+  flags: DatabaseFlags,
+  work: (db: Db) => Promise<T>,
+  output: { human: (result: T) => string; json?: ((result: T) => unknown) | undefined },
+  exitCodeOf: (err: unknown) => number,
+): Promise<void> {
+  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  const usage = (message: string) => reportFailure(command, flags.json, Object.assign(new Error(message), { code: 'usage' }), DB_EXIT_CODES.usage);
+  if (!url) return usage('no database: pass --database-url postgres://… or set DATABASE_URL');
+  let db: Db;
+  try {
+    db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });
+  } catch (err) {
+    return usage(`invalid database URL: ${(err as Error).message}`);
+  }
+  try {
+    const result = await work(db);
+    process.stdout.write(flags.json ? `${JSON.stringify((output.json ?? ((r: T) => r))(result), null, 2)}\n` : output.human(result));
+  } catch (err) {
+    const failure = asDatabaseUnavailable(err);
+    reportFailure(command, flags.json, failure, exitCodeOf(failure));
   } finally {
     await db.destroy();
   }

@@ -3,11 +3,11 @@
  * exit codes, plus what replay adds: Kafka or the schema registry unreachable is "unreachable"
  * (3) as PostgreSQL is, and purge without --yes is a refusal (2) that says what it would do.
  */
-import { createDb, dbErrors, isConnectionError, type Db } from '@stratum/db';
+import { dbErrors, type Db } from '@stratum/db';
 import { deadLetterErrors } from '@stratum/delivery';
-import { defineErrorCodes, StratumError } from '@stratum/errors';
+import { defineErrorCodes } from '@stratum/errors';
 import { tenancyErrors } from '@stratum/tenancy';
-import { DB_EXIT_CODES, type DatabaseFlags } from './database-command';
+import { DB_EXIT_CODES, runWithExitCodes, type DatabaseFlags } from './database-command';
 
 export const dlqCommandErrors = defineErrorCodes({
   usage: { retriable: false, description: 'a flag or setting is missing or invalid (no database URL, no Kafka for replay)' },
@@ -31,46 +31,10 @@ function exitCodeOf(err: unknown): number {
   return DB_EXIT_CODES.failed;
 }
 
-/** A PostgreSQL connection failure from the store (which reports the driver's error as is) as database_unavailable. */
-function normalised(err: unknown): unknown {
-  if (!(err instanceof StratumError) && isConnectionError(err)) {
-    return dbErrors.error('database_unavailable', `PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-  }
-  return err;
-}
-
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'failed';
-}
-
 /**
  * Runs `work` with a connection; prints `human(result)`, or `json(result)` with --json; errors
  * become a message on stderr (and JSON on stdout with --json) and an exit code.
  */
-export async function runDlq<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string, json: (result: T) => unknown = (r) => r): Promise<void> {
-  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
-  const fail = (err: unknown) => {
-    const exitCode = exitCodeOf(err);
-    const message = err instanceof Error ? err.message : String(err);
-    const details = (err as { details?: Record<string, unknown> } | null)?.details ?? {};
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: codeOf(err), message, ...details }, exitCode }, null, 2)}\n`);
-    process.stderr.write(`stratum ${command}: ${message}\n`);
-    process.exitCode = exitCode;
-  };
-  if (!url) return fail(dlqCommandErrors.error('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL'));
-  let db: Db;
-  try {
-    db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });
-  } catch (err) {
-    return fail(dlqCommandErrors.error('usage', `invalid database URL: ${(err as Error).message}`));
-  }
-  try {
-    const result = await work(db);
-    process.stdout.write(flags.json ? `${JSON.stringify(json(result), null, 2)}\n` : human(result));
-  } catch (err) {
-    fail(normalised(err));
-  } finally {
-    await db.destroy();
-  }
+export function runDlq<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string, json?: (result: T) => unknown): Promise<void> {
+  return runWithExitCodes(command, flags, work, { human, json }, exitCodeOf);
 }

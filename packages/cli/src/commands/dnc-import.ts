@@ -12,7 +12,8 @@ import { withTenant, type Db } from '@stratum/db';
 import { canonicalIdentifier } from '@stratum/identifiers';
 import type { DoNotContactRef, DoNotContactType } from '@stratum/identity';
 import { detectFormat, inputLines, parseLine, type InputFormat } from './dnc-input';
-import { dncCommandErrors, normalised } from './dnc-run';
+import { asDatabaseUnavailable } from './command-failure';
+import { dncCommandErrors } from './dnc-run';
 
 export const BATCH_SIZE = 1000;
 /** Invalid values listed in the report; the rest are only counted by reason. */
@@ -178,7 +179,7 @@ export async function writeAll<C extends { [K in keyof C]: number }>(
       progress(totals);
     }
   } catch (err) {
-    const cause = normalised(err);
+    const cause = asDatabaseUnavailable(err);
     if (written === 0 || dncCommandErrors.is(cause, 'usage')) throw cause;
     const done = Object.entries(totals as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ');
     throw dncCommandErrors.error(

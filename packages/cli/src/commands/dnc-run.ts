@@ -3,11 +3,11 @@
  * codes. A file that cannot be read or told apart is a usage error (2) and nothing is written; a
  * bad line never is (the report lists it); an import that stops part-way (1) says how far it got.
  */
-import { createDb, dbErrors, isConnectionError, type Db } from '@stratum/db';
-import { defineErrorCodes, StratumError } from '@stratum/errors';
+import { dbErrors, type Db } from '@stratum/db';
+import { defineErrorCodes } from '@stratum/errors';
 import { doNotContactErrors } from '@stratum/identity';
 import { tenancyErrors } from '@stratum/tenancy';
-import { DB_EXIT_CODES, type DatabaseFlags } from './database-command';
+import { DB_EXIT_CODES, runWithExitCodes, type DatabaseFlags } from './database-command';
 
 export const dncCommandErrors = defineErrorCodes({
   usage: { retriable: false, description: 'a flag, the database URL or the input file is missing or cannot be read; nothing was written' },
@@ -29,43 +29,7 @@ function exitCodeOf(err: unknown): number {
   return DB_EXIT_CODES.failed;
 }
 
-/** A PostgreSQL connection failure from the store (the driver's error as is) as database_unavailable. */
-export function normalised(err: unknown): unknown {
-  if (!(err instanceof StratumError) && isConnectionError(err)) {
-    return dbErrors.error('database_unavailable', `PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-  }
-  return err;
-}
-
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'failed';
-}
-
 /** Runs `work` with a connection; prints `human(result)` or the result as JSON; errors become a message and an exit code. */
-export async function runDnc<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string): Promise<void> {
-  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
-  const fail = (err: unknown) => {
-    const exitCode = exitCodeOf(err);
-    const message = err instanceof Error ? err.message : String(err);
-    const details = (err as { details?: Record<string, unknown> } | null)?.details ?? {};
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: codeOf(err), message, ...details }, exitCode }, null, 2)}\n`);
-    process.stderr.write(`stratum ${command}: ${message}\n`);
-    process.exitCode = exitCode;
-  };
-  if (!url) return fail(dncCommandErrors.error('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL'));
-  let db: Db;
-  try {
-    db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });
-  } catch (err) {
-    return fail(dncCommandErrors.error('usage', `invalid database URL: ${(err as Error).message}`));
-  }
-  try {
-    const result = await work(db);
-    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
-  } catch (err) {
-    fail(normalised(err));
-  } finally {
-    await db.destroy();
-  }
+export function runDnc<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string): Promise<void> {
+  return runWithExitCodes(command, flags, work, { human }, exitCodeOf);
 }

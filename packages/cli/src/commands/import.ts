@@ -6,8 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, type CommanderError } from 'commander';
-import { createDb, dbErrors, isConnectionError, type Db } from '@stratum/db';
-import { StratumError } from '@stratum/errors';
+import { createDb, dbErrors, type Db } from '@stratum/db';
 import type { DateOrder } from '@stratum/matching';
 import { findTenant, listSources, tenancyErrors } from '@stratum/tenancy';
 import { brokerList, positive } from '../flags';
@@ -17,6 +16,7 @@ import { generateCommand } from '../import/generate/command';
 import { kafkaPersonSender } from '../import/produce';
 import { openInputFile, type FileFormat, type InputFile } from '../import/read';
 import { runImport } from '../import/run';
+import { asDatabaseUnavailable, reportFailure } from './command-failure';
 import { DB_EXIT_CODES } from './database-command';
 
 const TOPIC = 'persons.import';
@@ -70,12 +70,6 @@ function exitCodeOf(err: unknown): number {
   return DB_EXIT_CODES.failed;
 }
 
-/** A PostgreSQL connection failure (the driver's error as is) as database_unavailable. */
-function normalised(err: unknown): unknown {
-  if (!(err instanceof StratumError) && isConnectionError(err)) return dbErrors.error('database_unavailable', `PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-  return err;
-}
-
 /** The source's id and its default phone region (what ingest uses for national numbers from it). */
 async function findSource(db: Db, tenant: string, idOrName: string): Promise<{ sourceId: string; defaultPhoneRegion: string | null }> {
   const sources = await listSources(db, tenant);
@@ -85,15 +79,7 @@ async function findSource(db: Db, tenant: string, idOrName: string): Promise<{ s
 }
 
 async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
-  const fail = (err: unknown) => {
-    const exitCode = exitCodeOf(err);
-    const message = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: unknown } | null)?.code;
-    const details = (err as { details?: Record<string, unknown> } | null)?.details ?? {};
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: typeof code === 'string' ? code : 'failed', message, ...details }, exitCode }, null, 2)}\n`);
-    process.stderr.write(`stratum import: ${message}\n`);
-    process.exitCode = exitCode;
-  };
+  const fail = (err: unknown) => reportFailure('import', flags.json, err, exitCodeOf(err));
   // Checked here, not by commander: required options of `import` would also be demanded of `import generate`.
   if (!flags.tenant || !flags.source) return fail(importErrors.error('usage', 'import needs --tenant <id|name> and --source <id|name>'));
   const url = flags.databaseUrl ?? process.env.DATABASE_URL;
@@ -141,7 +127,7 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
     if (report.alreadyImported) process.stderr.write(`stratum import: ${file.name} (importId ${report.importId}) was already imported; nothing produced (--force produces it again)\n`);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } catch (err) {
-    fail(normalised(err));
+    fail(asDatabaseUnavailable(err));
   } finally {
     await file.dispose();
     await db.destroy();

@@ -4,13 +4,13 @@
  * ../trace (docs/trace.md); this file has the flags, the environment defaults and exit codes.
  */
 import { Command, type CommanderError } from 'commander';
-import { createDb, dbErrors, isConnectionError, type Db } from '@stratum/db';
-import { StratumError } from '@stratum/errors';
+import { createDb, dbErrors, type Db } from '@stratum/db';
 import { tenancyErrors } from '@stratum/tenancy';
 import { brokerList } from '../flags';
 import { traceErrors } from '../trace/errors';
 import { renderText } from '../trace/render-text';
 import { runTrace } from '../trace/run-trace';
+import { asDatabaseUnavailable, reportFailure } from './command-failure';
 import { DB_EXIT_CODES } from './database-command';
 import { pointInTime } from './dlq-filter-flags';
 
@@ -42,12 +42,6 @@ function exitCodeOf(err: unknown): number {
   return DB_EXIT_CODES.failed;
 }
 
-/** A PostgreSQL connection failure from a raw query (reported as the driver's error) as database_unavailable. */
-function normalised(err: unknown): unknown {
-  if (!(err instanceof StratumError) && isConnectionError(err)) return dbErrors.error('database_unavailable', `PostgreSQL is unreachable (${(err as Error).message})`, { cause: err });
-  return err;
-}
-
 /** Flags first, then the variables services read (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL). */
 function settingsOf(flags: TraceFlags): { databaseUrl: string; brokers: string[]; registryUrl: string } {
   const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL?.trim();
@@ -67,14 +61,8 @@ function settingsOf(flags: TraceFlags): { databaseUrl: string; brokers: string[]
 
 async function trace(messageId: string, flags: TraceFlags): Promise<void> {
   const fail = (raw: unknown) => {
-    const err = normalised(raw);
-    const exitCode = exitCodeOf(err);
-    const message = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: unknown } | null)?.code;
-    const details = (err as { details?: Record<string, unknown> } | null)?.details ?? {};
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: typeof code === 'string' ? code : 'failed', message, ...details }, exitCode }, null, 2)}\n`);
-    process.stderr.write(`stratum trace: ${message}\n`);
-    process.exitCode = exitCode;
+    const err = asDatabaseUnavailable(raw);
+    reportFailure('trace', flags.json, err, exitCodeOf(err));
   };
   let settings: ReturnType<typeof settingsOf>;
   let db: Db;
