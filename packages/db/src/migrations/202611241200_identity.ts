@@ -11,8 +11,9 @@
  * (packages/identity, withTenant); a query that forgets the tenant sees nothing.
  */
 import type { Migration } from './migration';
+import { APP_ROLE, isolateByTenant } from './tenant-isolation';
 
-export const APP_ROLE = 'stratum_app';
+export { APP_ROLE };
 
 const TENANT_TABLES = [
   'profiles',
@@ -200,10 +201,7 @@ export const identity: Migration = {
     await db.raw('CREATE TRIGGER profile_events_append_only BEFORE UPDATE OR DELETE ON profile_events FOR EACH ROW EXECUTE FUNCTION profile_events_append_only()');
 
     for (const table of TENANT_TABLES) {
-      await db.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await db.raw(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await db.raw(`CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))`);
-      await db.raw(`GRANT SELECT, INSERT, UPDATE ON ${table} TO ${APP_ROLE}`);
+      await isolateByTenant(db, table);
     }
     // Trait rows of a merged-away profile are folded into the survivor's and removed; nothing else is ever deleted.
     await db.raw(`GRANT DELETE ON profile_traits TO ${APP_ROLE}`);

@@ -12,9 +12,9 @@
  * migration that replaces the CHECK.
  */
 import type { Migration } from './migration';
+import { isolateByTenant } from './tenant-isolation';
 
 // Created, and granted to the migrating user, by 202611241200_identity.
-const APP_ROLE = 'stratum_app';
 const TYPES = ['webhook', 'meta_capi', 'ga4', 'tiktok', 'twilio_sms', 'pipedrive'];
 
 export const destinations: Migration = {
@@ -43,12 +43,7 @@ export const destinations: Migration = {
     // Unique per tenant in any case, as source names are: "Meta" and "meta" would be one destination to a person.
     await db.raw('CREATE UNIQUE INDEX destinations_tenant_name_unique ON destinations (tenant_id, lower(name))');
 
-    await db.raw('ALTER TABLE destinations ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE destinations FORCE ROW LEVEL SECURITY');
-    await db.raw(
-      "CREATE POLICY tenant_isolation ON destinations USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))",
-    );
-    await db.raw(`GRANT SELECT, INSERT, UPDATE ON destinations TO ${APP_ROLE}`);
+    await isolateByTenant(db, 'destinations');
   },
   async down(db) {
     await db.raw('DROP TABLE IF EXISTS destinations');

@@ -18,9 +18,9 @@
  * Row-level security as on destinations: FORCEd, keyed by `stratum.tenant_id`.
  */
 import type { Migration } from './migration';
+import { isolateByTenant } from './tenant-isolation';
 
 // Created, and granted to the migrating user, by 202611241200_identity.
-const APP_ROLE = 'stratum_app';
 
 const TABLES: Record<string, string> = {
   delivery_ledger: 'SELECT, INSERT, DELETE',
@@ -114,12 +114,7 @@ export const delivery: Migration = {
       )`);
 
     for (const [table, privileges] of Object.entries(TABLES)) {
-      await db.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await db.raw(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await db.raw(
-        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))`,
-      );
-      await db.raw(`GRANT ${privileges} ON ${table} TO ${APP_ROLE}`);
+      await isolateByTenant(db, table, privileges);
     }
   },
   async down(db) {

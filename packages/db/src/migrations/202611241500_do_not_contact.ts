@@ -14,9 +14,9 @@
  * role may select, insert and update — never delete.
  */
 import type { Migration } from './migration';
+import { isolateByTenant } from './tenant-isolation';
 
 // Created, and granted to the migrating user, by 202611241200_identity.
-const APP_ROLE = 'stratum_app';
 
 export const doNotContact: Migration = {
   name: '202611241500_do_not_contact',
@@ -41,12 +41,7 @@ export const doNotContact: Migration = {
     // `stratum dnc list`: a list's newest entries.
     await db.raw('CREATE INDEX do_not_contact_entries_list ON do_not_contact_entries (tenant_id, list, added_at) WHERE removed_at IS NULL');
 
-    await db.raw('ALTER TABLE do_not_contact_entries ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE do_not_contact_entries FORCE ROW LEVEL SECURITY');
-    await db.raw(
-      "CREATE POLICY tenant_isolation ON do_not_contact_entries USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))",
-    );
-    await db.raw(`GRANT SELECT, INSERT, UPDATE ON do_not_contact_entries TO ${APP_ROLE}`);
+    await isolateByTenant(db, 'do_not_contact_entries');
   },
   async down(db) {
     await db.raw('DROP TABLE IF EXISTS do_not_contact_entries');

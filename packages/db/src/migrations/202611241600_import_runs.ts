@@ -8,9 +8,9 @@
  * role may select, insert and update — never delete.
  */
 import type { Migration } from './migration';
+import { isolateByTenant } from './tenant-isolation';
 
 // Created, and granted to the migrating user, by 202611241200_identity.
-const APP_ROLE = 'stratum_app';
 
 export const importRuns: Migration = {
   name: '202611241600_import_runs',
@@ -33,12 +33,7 @@ export const importRuns: Migration = {
         PRIMARY KEY (tenant_id, import_id)
       )`);
     await db.raw('CREATE INDEX import_runs_recent ON import_runs (tenant_id, started_at)');
-    await db.raw('ALTER TABLE import_runs ENABLE ROW LEVEL SECURITY');
-    await db.raw('ALTER TABLE import_runs FORCE ROW LEVEL SECURITY');
-    await db.raw(
-      "CREATE POLICY tenant_isolation ON import_runs USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))",
-    );
-    await db.raw(`GRANT SELECT, INSERT, UPDATE ON import_runs TO ${APP_ROLE}`);
+    await isolateByTenant(db, 'import_runs');
   },
   async down(db) {
     await db.raw('DROP TABLE IF EXISTS import_runs');

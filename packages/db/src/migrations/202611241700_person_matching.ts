@@ -16,8 +16,8 @@
  * Row-level security as the identity tables: FORCEd tenant policy, the app role granted.
  */
 import type { Migration } from './migration';
+import { isolateByTenant } from './tenant-isolation';
 
-const APP_ROLE = 'stratum_app';
 const TABLES = ['person_records', 'person_blocking_keys'] as const;
 
 export const personMatching: Migration = {
@@ -62,12 +62,7 @@ export const personMatching: Migration = {
     await db.raw('ALTER TABLE identity_audit ADD COLUMN match_score double precision, ADD COLUMN match_tier text, ADD COLUMN match_fields jsonb');
     await db.raw('ALTER TABLE identity_reviews ADD COLUMN match_score double precision, ADD COLUMN match_tier text, ADD COLUMN match_fields jsonb');
     for (const table of TABLES) {
-      await db.raw(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await db.raw(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
-      await db.raw(
-        `CREATE POLICY tenant_isolation ON ${table} USING (tenant_id = current_setting('stratum.tenant_id', true)) WITH CHECK (tenant_id = current_setting('stratum.tenant_id', true))`,
-      );
-      await db.raw(`GRANT SELECT, INSERT, UPDATE ON ${table} TO ${APP_ROLE}`);
+      await isolateByTenant(db, table);
     }
   },
   async down(db) {
