@@ -14,6 +14,7 @@ import { cleanPerson, isoDate, pairwiseQuality } from '@stratum/matching';
 import { exampleRecords, type Identifier, type PersonImport, type UniqueEvent } from '@stratum/schemas';
 import { useTestPostgres, type TestDatabase } from '@stratum/testing';
 import { identitySettingsCache } from '../src/identity-settings-cache';
+import { personRow } from './person-rows';
 import { createPersonImportResolver, type PersonImportResolver } from '../src/import/import-resolver';
 import { archivePartitions } from '../src/resolve/archive-partitions';
 import { createResolver } from '../src/resolve/resolver';
@@ -41,31 +42,7 @@ const IMPORT_A = sha('file-a');
 const IMPORT_B = sha('file-b');
 
 function row(tenantId: string, importId: string, rowNumber: number, fields: Partial<PersonImport>): PersonImport {
-  return {
-    tenantId,
-    sourceId: 'src_crm',
-    importId,
-    rowNumber,
-    recordId: null,
-    receivedAt: RECEIVED + rowNumber,
-    givenName: null,
-    middleName: null,
-    familyName: null,
-    email: null,
-    phone: null,
-    dateOfBirth: null,
-    nationalId: null,
-    userId: null,
-    streetNumber: null,
-    addressLine1: null,
-    addressLine2: null,
-    locality: null,
-    postcode: null,
-    region: null,
-    country: 'AU',
-    attributes: '{}',
-    ...fields,
-  };
+  return personRow({ tenantId, importId, rowNumber, recordId: null, receivedAt: RECEIVED + rowNumber }, fields);
 }
 
 const q = <T>(tenantId: string, sql: string, bindings: unknown[] = []) => withTenant(db, tenantId, async (trx) => (await trx.raw<{ rows: T[] }>(sql, bindings as never)).rows);

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
 import { exampleRecords, type PersonImport, type UniqueEvent } from '@stratum/schemas';
+import { personRow } from './person-rows';
 import { collectToEnd, metricsUrlFrom, produceRecords, spawnTsProcess, uniqueName, useTestPostgres, useTestStack, waitFor, type TestDatabase, type TsProcess } from '@stratum/testing';
 
 jest.setTimeout(180_000);
@@ -65,32 +66,7 @@ const TENANT = 'ten_import_stage';
 const IMPORT_ID = sha('customers.csv');
 
 function row(rowNumber: number, fields: Partial<PersonImport>): PersonImport {
-  return {
-    ...exampleRecords['persons.import'],
-    tenantId: TENANT,
-    sourceId: 'src_crm',
-    importId: IMPORT_ID,
-    rowNumber,
-    recordId: `r${rowNumber}`,
-    receivedAt: Date.parse('2026-11-24T09:00:00Z'),
-    givenName: null,
-    middleName: null,
-    familyName: null,
-    email: null,
-    phone: null,
-    dateOfBirth: null,
-    nationalId: null,
-    userId: null,
-    streetNumber: null,
-    addressLine1: null,
-    addressLine2: null,
-    locality: null,
-    postcode: null,
-    region: null,
-    country: 'AU',
-    attributes: '{}',
-    ...fields,
-  };
+  return personRow({ tenantId: TENANT, importId: IMPORT_ID, rowNumber, recordId: `r${rowNumber}`, receivedAt: Date.parse('2026-11-24T09:00:00Z') }, fields);
 }
 
 const count = async (sql: string, bindings: unknown[] = []) => Number((await db.raw<{ rows: Array<{ n: string }> }>(sql, bindings as never)).rows[0]!.n);
