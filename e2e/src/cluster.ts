@@ -5,10 +5,9 @@
  * topics, then every service from its src/main.ts. Fixed ports are picked once, so a restarted
  * broker or gateway comes back where its clients look for it.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closedPort } from '@stratum/testing';
+import { closedPort, spawnTsProcess } from '@stratum/testing';
 import { ChaosProcess, type ProcessSpec } from './chaos-process';
 
 export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -44,14 +43,10 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-function runToEnd(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stratum ${args.join(' ')} exited ${code}: ${output}`))));
-  });
+async function runToEnd(args: readonly string[]): Promise<void> {
+  const run = spawnTsProcess(cli, {}, { args });
+  const code = await run.exit;
+  if (code !== 0) throw new Error(`stratum ${args.join(' ')} exited ${code}: ${run.stdout()}${run.stderr()}`);
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
