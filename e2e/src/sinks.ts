@@ -44,14 +44,18 @@ interface SinkSpec {
 }
 
 function webhookSink(mock: MockWebhookReceiver, name: string, destinationId: string, spec: SinkSpec): Sink {
+  const seen = new Map<string, DeliveredEvent>();
+  let parsed = 0;
   return {
     name,
     destinationId,
     mock,
     // The first accepted request per webhook-id is the one the platform counted.
+    // Requests are parsed once, as they come: the drain polls this every half second.
     delivered: () => {
-      const seen = new Map<string, DeliveredEvent>();
-      for (const request of mock.recording.accepted) {
+      const accepted = mock.recording.accepted;
+      for (; parsed < accepted.length; parsed++) {
+        const request = accepted[parsed]!;
         const id = String(request.headers['webhook-id']);
         if (seen.has(id)) continue;
         const data = (JSON.parse(request.body) as { data: { messageId: string; receivedAt: string; profile: { id: string } } }).data;
