@@ -12,6 +12,7 @@ import { runStagesProcess } from '@stratum/stream';
 import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
 import { createPersonImportResolver } from './import/import-resolver';
+import { createRecordIndex } from './import/record-index';
 import { personImportStage } from './import/stage';
 import { promIdentityMetrics, promImportMetrics, promOutboxMetrics } from './metrics';
 import { identityResolutionStage } from './pipeline';
@@ -31,7 +32,14 @@ const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LE
 const settingsFor = identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS);
 const partitions = archivePartitions(db);
 const resolver = createResolver({ db, settingsFor, partitions, newProfileId });
-const importResolver = createPersonImportResolver({ db, settingsFor, partitions, newProfileId, maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE });
+const importResolver = createPersonImportResolver({
+  db,
+  settingsFor,
+  partitions,
+  newProfileId,
+  maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE,
+  index: createRecordIndex({ maxRecords: config.IDENTITY_IMPORT_INDEX_MAX_RECORDS }),
+});
 
 const sender = await kafkaOutboxSender(
   { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-outbox` },

@@ -16,6 +16,7 @@ import { useTestPostgres, type TestDatabase } from '@stratum/testing';
 import { identitySettingsCache } from '../src/identity-settings-cache';
 import { personRow } from './person-rows';
 import { createPersonImportResolver, type PersonImportResolver } from '../src/import/import-resolver';
+import { createRecordIndex } from '../src/import/record-index';
 import { archivePartitions } from '../src/resolve/archive-partitions';
 import { createResolver } from '../src/resolve/resolver';
 
@@ -215,6 +216,30 @@ function febrl1(tenantId: string): { rows: PersonImport[]; entities: string[] } 
   });
   return { rows, entities };
 }
+
+test('two replicas (or a restart) share a tenant: each catches up on the records the other committed, also after its index was dropped', async () => {
+  const t = 'ten_replicas';
+  const settingsFor = identitySettingsCache(db, 0);
+  // B holds at most one record in memory, so every chunk of another tenant drops t's index.
+  const replicaA = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId });
+  const replicaB = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId, index: createRecordIndex({ maxRecords: 1, pageSize: 2 }) });
+  const kim = { givenName: 'Kim', familyName: 'Nguyen', dateOfBirth: '1988-09-10', streetNumber: '7', addressLine1: 'lonsdale street', locality: 'braddon', postcode: '2612' };
+  const sam = { givenName: 'Sam', familyName: 'Okafor', dateOfBirth: '1991-02-03', streetNumber: '40', addressLine1: 'marcus clarke street', locality: 'acton', postcode: '2601' };
+  await replicaA.resolve(t, [row(t, IMPORT_A, 1, kim), row(t, IMPORT_A, 2, sam), row(t, IMPORT_A, 3, { givenName: 'Lee', familyName: 'Park' })]);
+  // B never saw A's rows: it reads them (in pages of two) and matches the typo to Kim.
+  const b = await replicaB.resolve(t, [row(t, IMPORT_B, 1, { ...kim, givenName: 'Kym' })]);
+  expect(b.outcomes).toMatchObject({ strong: 1, new: 0 });
+  expect(await profileOfRow(t, IMPORT_B, 1)).toBe(await profileOfRow(t, IMPORT_A, 1));
+  // Another tenant's chunk on B drops t's index; B reads t again from scratch and still skips what is stored.
+  await replicaB.resolve('ten_replicas_other', [row('ten_replicas_other', IMPORT_A, 1, kim)]);
+  const again = await replicaB.resolve(t, [row(t, IMPORT_A, 2, sam), row(t, IMPORT_B, 2, { ...sam, familyName: 'Okafer' })]);
+  expect(again).toMatchObject({ resolved: 1, skipped: 1, outcomes: { strong: 1 } });
+  // A's index knows its own rows only; it catches up on B's and links a third copy of Kim.
+  const a = await replicaA.resolve(t, [row(t, sha('file-c'), 1, { ...kim, givenName: 'Kym', streetNumber: null })]);
+  expect(a.outcomes).toMatchObject({ new: 0 });
+  expect(await profileOfRow(t, sha('file-c'), 1)).toBe(await profileOfRow(t, IMPORT_A, 1));
+  expect(await profileOfRow(t, IMPORT_B, 2)).toBe(await profileOfRow(t, IMPORT_A, 2));
+});
 
 test('FEBRL dataset 1 through the resolver in chunks of 100: pairwise F1 of the profile assignment', async () => {
   const t = 'ten_febrl1';

@@ -14,6 +14,7 @@ import { delivery } from './202611241400_delivery';
 import { doNotContact } from './202611241500_do_not_contact';
 import { importRuns } from './202611241600_import_runs';
 import { personMatching } from './202611241700_person_matching';
+import { personRecordIndex } from './202611241800_person_record_index';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex];
 export type { Migration } from './migration';

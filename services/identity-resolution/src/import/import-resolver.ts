@@ -2,15 +2,16 @@
  * Resolves one tenant's chunk of imported person rows in one tenant-scoped transaction, on the
  * same identity graph and write path as live events (resolve/plan.ts, resolve/store.ts):
  *
- *   1. skip rows already in person_records (a re-delivered or re-imported row creates nothing);
- *   2. fetch, in one statement, the stored records sharing a blocking key with the chunk, and
- *      decide each row against them and against the chunk's earlier rows (match-chunk.ts);
+ *   1. take the tenant's import lock and bring the in-memory record index up to date
+ *      (record-index.ts); skip rows already in it (a re-delivered or re-imported row creates nothing);
+ *   2. decide each row against the stored records sharing a blocking key with it and against the
+ *      chunk's earlier rows (match-chunk.ts);
  *   3. turn each row into a planned identify event: its own record identifier, its exact
  *      identifiers (user id, email, phone — hashed as ingest hashes them, so a live profile with
  *      the same email is found), and the record identifiers of the records it auto-merges with;
  *      the planner links and merges them exactly as it does live events (limits, anomaly guard,
  *      survivor = first seen, traits by survivorship), and the edges keep the graph unmergeable;
- *   4. write the plan, the person records and their blocking keys, the audit (rule
+ *   4. write the plan, the person records, the audit (rule
  *      `exact:<type>` or `fuzzy:fellegi_sunter` with score, tier and fields) and the review
  *      entries of borderline pairs, the snapshots and the decisions through the outbox.
  *
@@ -39,9 +40,10 @@ import { lookupKeys } from '../resolve/plan-input';
 import { profileChangeEntries } from '../resolve/profile-changes';
 import { auditIdOf } from '../resolve/resolver';
 import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } from '../resolve/store';
-import { blockingKeysOf, matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
+import { matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
 import { importedPerson, type ImportedPerson } from './person-record';
-import { annotateMatches, fetchCandidates, importStoreErrors, insertPersonRecords, provenanceOf, storedRecordIds, type MatchProvenance } from './store';
+import { createRecordIndex, type RecordIndex } from './record-index';
+import { importStoreErrors, insertPersonRecords, provenanceOf, type MatchProvenance } from './store';
 
 export const FUZZY_RULE = 'fuzzy:fellegi_sunter';
 export const FUZZY_REVIEW_REASON = 'fuzzy_match';
@@ -76,6 +78,8 @@ export interface PersonImportResolverDependencies {
   scorer?: Scorer;
   /** Stored blocks larger than this are not compared (default 1000). */
   maxBlockSize?: number;
+  /** The tenants' stored records in memory (default: one of its own, default budget). */
+  index?: RecordIndex;
   now?(): number;
   raceAttempts?: number;
 }
@@ -86,6 +90,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
   const scorer = deps.scorer ?? scorerOf(PERSON_MATCH_MODEL);
   const maxBlockSize = deps.maxBlockSize ?? 1000;
   const attempts = deps.raceAttempts ?? 5;
+  const index = deps.index ?? createRecordIndex();
   return {
     async resolve(tenantId, rows) {
       const all = rows.map(importedPerson);
@@ -98,19 +103,18 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
       const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
       for (let attempt = 1; ; attempt++) {
         try {
-          return await withTenant(deps.db, tenantId, async (trx) => {
+          let written: { fresh: readonly ImportedPerson[]; maxSeq: number } | null = null;
+          const resolution = await withTenant(deps.db, tenantId, async (trx) => {
+            const stored = await index.catchUp(trx, tenantId);
             await lockDoNotContactShared(trx, tenantId);
-            const done = await storedRecordIds(trx, tenantId, [...firstOf.keys()]);
-            const freshIdx = [...firstOf.values()].filter((i) => !done.has(all[i]!.recordId)).sort((a, b) => a - b);
+            const freshIdx = [...firstOf.values()].filter((i) => !stored.has(all[i]!.recordKey)).sort((a, b) => a - b);
             const fresh = freshIdx.map((i) => all[i]!);
             if (fresh.length === 0) return { resolved: 0, skipped: rows.length, outcomes: { ...EMPTY_OUTCOMES }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, profileIds: rows.map(() => null) };
 
-            // 2. Candidates (one statement) and decisions.
-            const keysOf = fresh.map((p) => blockingKeysOf(p.match));
-            const candidates = await fetchCandidates(trx, tenantId, keysOf.flat(), maxBlockSize);
+            // 2. Decisions, against the index.
             const decisions = matchChunk(
               fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })),
-              candidates,
+              stored,
               scorer,
               { maxBlockSize },
             );
@@ -139,8 +143,8 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
               }
             }
 
-            const explained = explain(tenantId, fresh, decisions, plan, state.known);
-            const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews.map((r) => r.review)] };
+            const explained = explain(fresh, decisions, plan, state.known);
+            const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews] };
             const archive = fresh.map((p, i) => ({
               messageId: p.messageId,
               eventTs: p.row.receivedAt,
@@ -157,18 +161,13 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
 
             // 4. Write.
             const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, finalPlan, archive, auditId, reviewId);
-            await insertPersonRecords(
+            const maxSeq = await insertPersonRecords(
               trx,
               tenantId,
-              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, keys: keysOf[i]! })),
+              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId })),
             );
-            const provenanceById = new Map(explained.provenance.map(([a, p]) => [auditId(a), p] as const));
-            await annotateMatches(
-              trx,
-              tenantId,
-              [...provenanceById].map(([id, provenance]) => ({ id, provenance })),
-              explained.reviews.map((r) => ({ id: reviewId(r.review), provenance: r.provenance })),
-            );
+            written = { fresh, maxSeq };
+            const provenanceById = new Map(explained.audits.flatMap((a) => (a.match ? [[auditId(a), a.match as MatchProvenance] as const] : [])));
             for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
             for (const [profileId, { all: traitRows }] of plan.traits) {
               if (![...traitRows.values()].some((t) => t.stale)) continue;
@@ -198,6 +197,10 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
               profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
             };
           });
+          // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
+          const w = written as { fresh: readonly ImportedPerson[]; maxSeq: number } | null;
+          if (w) index.committed(tenantId, w.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), w.maxSeq);
+          return resolution;
         } catch (err) {
           const redo =
             storeErrors.is(err, 'identity_race') ||
@@ -217,10 +220,9 @@ function linkIdentifier(key: string): PlanIdentifier {
 }
 
 interface Explained {
+  /** With the match provenance (score, tier, fields) on those a match or an exact identifier decided. */
   audits: PlannedAudit[];
-  /** Audits with a match provenance (score, tier, fields). */
-  provenance: Array<[PlannedAudit, MatchProvenance]>;
-  reviews: Array<{ review: ResolutionPlan['reviews'][number]; provenance: MatchProvenance }>;
+  reviews: Array<ResolutionPlan['reviews'][number] & { match: MatchProvenance }>;
   outcomes: RowOutcome[];
 }
 
@@ -231,7 +233,7 @@ interface Explained {
  * `exact:<type>`. Borderline pairs that did not end on one profile become review entries (and a
  * `review` audit each).
  */
-function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: readonly RowDecisions[], plan: ResolutionPlan, known: ReadonlyMap<string, string>): Explained {
+function explain(fresh: readonly ImportedPerson[], decisions: readonly RowDecisions[], plan: ResolutionPlan, known: ReadonlyMap<string, string>): Explained {
   const finalOf = (p: string): string => {
     let x = p;
     for (let i = 0; i < 1000 && plan.merged.has(x); i++) x = plan.merged.get(x)!;
@@ -249,7 +251,7 @@ function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: 
   const exactProvenance = (type: string): MatchProvenance => ({ score: null, tier: 'exact', fields: { agreed: [type] } });
 
   const audits: PlannedAudit[] = [];
-  const provenance: Array<[PlannedAudit, MatchProvenance]> = [];
+  const linked = new Set<string>();
   for (const a of plan.audits) {
     const i = indexOfMessage.get(a.messageId)!;
     let out = a;
@@ -272,8 +274,8 @@ function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: 
         prov = provenanceOf(best.decision);
       }
     }
-    audits.push(out);
-    if (prov) provenance.push([out, prov]);
+    audits.push(prov ? { ...out, match: prov } : out);
+    if (a.action === 'link' || a.action === 'merge') linked.add(a.messageId);
   }
 
   const reviews: Explained['reviews'] = [];
@@ -287,7 +289,7 @@ function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: 
       if (theirs === null || theirs === mine || queued.has(theirs)) return;
       queued.add(theirs);
       const prov = provenanceOf(r.decision);
-      reviews.push({ review: { identifierKey: r.recordKey, candidates: [mine, theirs], messageId: p.messageId, reason: FUZZY_REVIEW_REASON }, provenance: prov });
+      reviews.push({ identifierKey: r.recordKey, candidates: [mine, theirs], messageId: p.messageId, reason: FUZZY_REVIEW_REASON, match: prov });
       const audit: PlannedAudit = {
         action: 'review',
         profileId: mine,
@@ -300,20 +302,20 @@ function explain(tenantId: string, fresh: readonly ImportedPerson[], decisions: 
         reason: FUZZY_REVIEW_REASON,
         // After the planner's own audits of the event (they number from 0).
         seq: 1000 + k,
+        match: prov,
       };
       audits.push(audit);
-      provenance.push([audit, prov]);
     });
   });
 
-  const outcomes: RowOutcome[] = fresh.map((_, i) => {
+  const reviewed = new Set(reviews.map((r) => r.messageId));
+  const outcomes: RowOutcome[] = fresh.map((p, i) => {
     if (exactHitOf[i]) return 'exact';
     const best = decisions[i]!.links[0];
-    if (best && plan.audits.some((a) => a.messageId === fresh[i]!.messageId && (a.action === 'link' || a.action === 'merge'))) return best.decision.tier === 'exact' ? 'exact' : 'strong';
-    return reviews.some((r) => r.review.messageId === fresh[i]!.messageId) ? 'fuzzy' : 'new';
+    if (best && linked.has(p.messageId)) return best.decision.tier === 'exact' ? 'exact' : 'strong';
+    return reviewed.has(p.messageId) ? 'fuzzy' : 'new';
   });
-  void tenantId;
-  return { audits, provenance, reviews, outcomes };
+  return { audits, reviews, outcomes };
 }
 
 /** A stored decision as an identity.audit record, with the match's score, tier and agreed fields. */

@@ -2,6 +2,7 @@ import { PERSON_MATCH_MODEL, scorerOf } from '@stratum/matching';
 import type { PersonImport } from '@stratum/schemas';
 import { blockingKeysOf, matchChunk } from './match-chunk';
 import { importedPerson } from './person-record';
+import { TenantRecords } from './record-index';
 
 const scorer = scorerOf(PERSON_MATCH_MODEL);
 let n = 0;
@@ -18,7 +19,7 @@ const bob = { givenName: 'Bob', familyName: 'Jones', dateOfBirth: '1975-05-06', 
 
 test('a typo within the chunk links to the earlier row; names alone go to review; strangers to nothing', () => {
   const rows = [person(bob), person({ ...bob, familyName: 'Jonse' }), person({ givenName: 'Bob', familyName: 'Jones' }), person({ givenName: 'Kim', familyName: 'Lee', postcode: '2604' })];
-  const [first, typo, namesOnly, stranger] = matchChunk(rows, [], scorer);
+  const [first, typo, namesOnly, stranger] = matchChunk(rows, new TenantRecords(), scorer);
   expect(first!.links).toEqual([]);
   expect(typo!.links.map((l) => [l.recordKey, l.decision.tier])).toEqual([[rows[0]!.recordKey, 'strong']]);
   expect(namesOnly!.links).toEqual([]);
@@ -28,7 +29,7 @@ test('a typo within the chunk links to the earlier row; names alone go to review
 
 test('stored candidates sharing a blocking key are matched, the others are not', () => {
   const stored = [person(bob), person({ givenName: 'Zelda', familyName: 'Quist', dateOfBirth: '1975-05-06', postcode: '7000' })];
-  const [row] = matchChunk([person(bob)], stored, scorer);
+  const [row] = matchChunk([person(bob)], TenantRecords.of(stored), scorer);
   expect(row!.links.map((l) => l.recordKey)).toEqual([stored[0]!.recordKey]);
   expect(blockingKeysOf(stored[0]!.match).map((k) => k.pass)).toEqual(expect.arrayContaining(['birth_date', 'family_phonetic+postcode']));
 });

@@ -1,6 +1,6 @@
 /**
  * The fuzzy decisions of one tenant's chunk of imported rows, pure: each row against the stored
- * records that share a blocking key with it (fetched for the whole chunk in one query) and against
+ * records that share a blocking key with it (the tenant's in-memory record index) and against
  * the chunk's earlier rows (duplicates within one file are the main case). Rows that share an
  * exact identifier need no decision here: the identity graph links them (resolve/plan.ts).
  *
@@ -12,6 +12,7 @@
  * the pairs in between (tier fuzzy, or names alone) become review entries.
  */
 import { DEFAULT_BLOCKING_PASSES, compareRecords, decide, type BlockingPass, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
+import { TenantRecords } from './record-index';
 
 export interface MatchCandidate {
   readonly match: MatchRecord;
@@ -34,12 +35,11 @@ export interface RowDecisions {
 }
 
 export interface ChunkMatchOptions {
-  readonly passes?: readonly BlockingPass[];
   /** Blocks over this size are skipped (a placeholder value says nothing about identity). Default 1000. */
   readonly maxBlockSize?: number;
 }
 
-/** Every (pass, key) of a record: what person_blocking_keys stores and the candidate query asks for. */
+/** Every (pass, key) of a record: the blocks it is filed under and looks in. */
 export function blockingKeysOf(record: MatchRecord, passes: readonly BlockingPass[] = DEFAULT_BLOCKING_PASSES): Array<{ pass: string; key: string }> {
   const keys: Array<{ pass: string; key: string }> = [];
   for (const pass of passes) {
@@ -49,51 +49,49 @@ export function blockingKeysOf(record: MatchRecord, passes: readonly BlockingPas
   return keys;
 }
 
-export function matchChunk(rows: readonly MatchCandidate[], stored: readonly MatchCandidate[], scorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
-  const passes = options.passes ?? DEFAULT_BLOCKING_PASSES;
+/**
+ * Each row against the stored records (the tenant's index, caught up under the import lock) and
+ * the chunk's earlier rows, which share the stored records' blocking passes.
+ */
+export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecords, scorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
   const maxBlockSize = options.maxBlockSize ?? 1000;
-  const blocks = new Map<string, MatchCandidate[]>();
-  const add = (c: MatchCandidate) => {
-    for (const { pass, key } of blockingKeysOf(c.match, passes)) {
-      const k = `${pass}\u0000${key}`;
-      const block = blocks.get(k);
-      if (block) block.push(c);
-      else blocks.set(k, [c]);
-    }
-  };
-  stored.forEach(add);
+  const earlier = new TenantRecords(stored.passes);
   const { review, cannotLink } = scorer.model.thresholds;
-  const byKey = new Map<string, MatchRecord>();
-  for (const c of [...stored, ...rows]) byKey.set(c.recordKey, c.match);
+  const recordOf = (key: string): MatchRecord => (earlier.get(key) ?? stored.get(key))!.match;
   const out: RowDecisions[] = [];
   for (const row of rows) {
     const seen = new Set<string>([row.recordKey]);
     const merges: RowMatch[] = [];
     const reviews: RowMatch[] = [];
     let compared = 0;
-    for (const { pass, key } of blockingKeysOf(row.match, passes)) {
-      const block = blocks.get(`${pass}\u0000${key}`);
-      if (!block || block.length > maxBlockSize) continue;
-      for (const candidate of block) {
-        if (seen.has(candidate.recordKey)) continue;
-        seen.add(candidate.recordKey);
-        compared++;
-        const comparison = compareRecords(row.match, candidate.match, scorer);
-        if (comparison.score < review) continue;
-        const decision = decide(row.match, candidate.match, scorer, comparison);
-        if (decision.action === 'merge') merges.push({ recordKey: candidate.recordKey, decision });
-        else if (decision.action !== 'none') reviews.push({ recordKey: candidate.recordKey, decision });
+    stored.passes.forEach((pass, p) => {
+      const key = pass.key(row.match);
+      if (key === null) return;
+      const old = stored.block(p, key) ?? [];
+      const recent = earlier.block(p, key) ?? [];
+      if (old.length + recent.length > maxBlockSize) return;
+      for (const block of [old, recent]) {
+        for (const candidate of block) {
+          if (seen.has(candidate.recordKey)) continue;
+          seen.add(candidate.recordKey);
+          compared++;
+          const comparison = compareRecords(row.match, candidate.match, scorer);
+          if (comparison.score < review) continue;
+          const decision = decide(row.match, candidate.match, scorer, comparison);
+          if (decision.action === 'merge') merges.push({ recordKey: candidate.recordKey, decision });
+          else if (decision.action !== 'none') reviews.push({ recordKey: candidate.recordKey, decision });
+        }
       }
-    }
+    });
     merges.sort((a, b) => b.decision.score - a.decision.score || (a.recordKey < b.recordKey ? -1 : 1));
     const links: RowMatch[] = [];
     for (const m of merges) {
-      const contradicts = links.some((l) => compareRecords(byKey.get(l.recordKey)!, byKey.get(m.recordKey)!, scorer).score < cannotLink);
+      const contradicts = links.some((l) => compareRecords(recordOf(l.recordKey), recordOf(m.recordKey), scorer).score < cannotLink);
       if (contradicts) reviews.push(m);
       else links.push(m);
     }
     out.push({ links, reviews: reviews.sort((a, b) => b.decision.score - a.decision.score), compared });
-    add(row);
+    earlier.add(row);
   }
   return out;
 }

@@ -82,6 +82,15 @@ export interface PlannedAudit {
   readonly reason: string | null;
   /** Position within the event's audits: with messageId and action, a replay-stable id. */
   readonly seq: number;
+  /** A fuzzy match's score, tier and fields (imported persons); live events have none. */
+  readonly match?: MatchEvidence;
+}
+
+/** What the audit and the review queue record of a match (columns match_score, match_tier, match_fields). */
+export interface MatchEvidence {
+  readonly score: number | null;
+  readonly tier: 'exact' | 'strong' | 'fuzzy';
+  readonly fields: unknown;
 }
 
 export interface PlannedEventResult {
@@ -98,7 +107,7 @@ export interface ResolutionPlan {
   readonly merged: ReadonlyMap<string, string>;
   readonly edges: ReadonlyArray<{ a: string; b: string; messageId: string; sourceId: string; rule: string }>;
   readonly audits: readonly PlannedAudit[];
-  readonly reviews: ReadonlyArray<{ identifierKey: string; candidates: readonly string[]; messageId: string; reason: string }>;
+  readonly reviews: ReadonlyArray<{ identifierKey: string; candidates: readonly string[]; messageId: string; reason: string; match?: MatchEvidence }>;
   /** Final trait state of every surviving profile the chunk touched (all its traits), and which names changed. */
   readonly traits: ReadonlyMap<string, { all: ReadonlyMap<string, StoredTrait>; changed: ReadonlySet<string> }>;
   /** Surviving profiles this chunk touched, with the event-time span it saw. */

@@ -19,7 +19,7 @@ import { epochMs, fromEpochMs } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import { consentStateOf, currentConsentsSql, goldenTraits, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { ConsentState, IdentifierType } from '@stratum/schemas';
-import type { KnownProfile, ResolutionPlan } from './plan';
+import type { KnownProfile, MatchEvidence, ResolutionPlan } from './plan';
 import { changedProfiles } from './profile-changes';
 
 export const storeErrors = defineErrorCodes({
@@ -164,6 +164,8 @@ export interface WrittenPlan {
   insertedAudits: StoredAudit[];
 }
 
+const matchColumns = (m: MatchEvidence | undefined) => (m ? { match_score: m.score, match_tier: m.tier, match_fields: m.fields } : {});
+
 export async function writePlan(
   trx: Knex.Transaction,
   tenantId: string,
@@ -251,13 +253,15 @@ export async function writePlan(
        FROM json_to_recordset(?::json) AS e(message_id text, event_ms bigint, profile_id text, received_ms bigint, type text, event_name text, source_id text, identifier_keys text[], payload jsonb)
        ON CONFLICT DO NOTHING),
      reviews AS (
-       INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason)
-       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text)
+       INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason, match_score, match_tier, match_fields)
+       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason, r.match_score, r.match_tier, r.match_fields
+       FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text, match_score double precision, match_tier text, match_fields jsonb)
        ON CONFLICT DO NOTHING),
      audits AS (
-       INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason)
-       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${fromEpochMs('a.event_ms')}, a.rule, a.reason
-       FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text)
+       INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason, match_score, match_tier, match_fields)
+       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${fromEpochMs('a.event_ms')}, a.rule, a.reason, a.match_score, a.match_tier, a.match_fields
+       FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text,
+                                          match_score double precision, match_tier text, match_fields jsonb)
        ON CONFLICT DO NOTHING
        RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms)
      SELECT (SELECT json_agg(audits) FROM audits) AS audits`,
@@ -279,7 +283,7 @@ export async function writePlan(
         })),
       ),
       tenantId,
-      json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason }))),
+      json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason, ...matchColumns(r.match) }))),
       tenantId,
       json(
         plan.audits.map((a) => ({
@@ -293,6 +297,7 @@ export async function writePlan(
           event_ms: a.eventTs,
           rule: a.rule,
           reason: a.reason,
+          ...matchColumns(a.match),
         })),
       ),
     ],
