@@ -42,6 +42,8 @@ export interface StageRun {
   readonly topics: StageTopics<any>;
   /** Its consumer group; default STAGE_GROUP_ID. Stages of one process need distinct groups. */
   readonly groupId?: string;
+  /** Records per chunk for this stage; default STAGE_BATCH_SIZE. */
+  readonly batchSize?: number;
 }
 
 /** Runs `stage` with `config`; installs signal handlers; calls `exit(code)` when it ends (default process.exit). */
@@ -79,7 +81,7 @@ export async function runStagesProcess(
         topics: run.topics,
         logger: runs.length > 1 ? logger.child({ stage: run.stage.name }) : logger,
         metrics: createStageMetrics(registry, { stage: run.stage.name }),
-        batchSize: config.STAGE_BATCH_SIZE,
+        batchSize: run.batchSize ?? config.STAGE_BATCH_SIZE,
         partitionsConsumedConcurrently: config.STAGE_CONCURRENT_PARTITIONS,
         shutdownTimeoutMs: config.STAGE_SHUTDOWN_TIMEOUT_MS,
         sessionTimeoutMs: config.STAGE_SESSION_TIMEOUT_MS,

@@ -72,6 +72,8 @@ await runStagesProcess(
       stage: personImportStage({ resolver: importResolver, metrics: promImportMetrics(registry) }),
       topics: { input: config.IDENTITY_IMPORT_TOPIC, outputs: { invalid: config.IDENTITY_INVALID_TOPIC } },
       groupId: config.IDENTITY_IMPORT_GROUP_ID,
+      // Bigger chunks than live events: fewer statements per row, and no latency target.
+      batchSize: config.IDENTITY_IMPORT_BATCH_SIZE,
     },
   ],
   config,

@@ -278,16 +278,25 @@ function explain(fresh: readonly ImportedPerson[], decisions: readonly RowDecisi
     if (a.action === 'link' || a.action === 'merge') linked.add(a.messageId);
   }
 
+  // The review queue is for people: a row that found its profile (exact identifier or strong
+  // match) queues only the links the chain guard held back; a row that found none queues its best
+  // borderline pair. Every weaker pair of every row would be most of a file on synthetic data
+  // (relatives and neighbours share surname, street and postcode) and bury the decisions that matter.
   const reviews: Explained['reviews'] = [];
   fresh.forEach((p, i) => {
     const mine = plan.events[i]!.profileId;
     const queued = new Set<string>();
+    const found = exactHitOf[i] !== null || decisions[i]!.links.length > 0;
+    let borderline = 0;
     decisions[i]!.reviews.forEach((r, k) => {
+      const heldBack = r.decision.action === 'merge';
+      if (!heldBack && (found || borderline > 0)) return;
       const j = rowOfKey.get(r.recordKey);
       const stored = known.get(r.recordKey);
       const theirs = j !== undefined ? plan.events[j]!.profileId : stored !== undefined ? finalOf(stored) : null;
       if (theirs === null || theirs === mine || queued.has(theirs)) return;
       queued.add(theirs);
+      if (!heldBack) borderline++;
       const prov = provenanceOf(r.decision);
       reviews.push({ identifierKey: r.recordKey, candidates: [mine, theirs], messageId: p.messageId, reason: FUZZY_REVIEW_REASON, match: prov });
       const audit: PlannedAudit = {
