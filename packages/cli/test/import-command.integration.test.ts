@@ -48,7 +48,8 @@ async function recordsOn(topic: string): Promise<number> {
   return offsets.reduce((n, p) => n + Number(p.high), 0);
 }
 
-const importArgs = (file: string, topic: string, ...extra: string[]) => ['import', file, '--tenant', 'acme', '--source', 'crm', '--region', 'AU', '--topic', topic, '--no-progress', ...extra];
+// No identity-resolution runs here: the command returns once produced (the e2e suite covers waiting for resolution).
+const importArgs = (file: string, topic: string, ...extra: string[]) => ['import', file, '--tenant', 'acme', '--source', 'crm', '--region', 'AU', '--topic', topic, '--no-progress', '--no-wait', ...extra];
 
 beforeAll(async () => {
   database = await postgres.newDatabase();
@@ -118,6 +119,12 @@ test('a generated CSV: every accepted row on persons.import, keyed by tenant, wi
   expect(again.err).toContain('was already imported; nothing produced');
   expect(json<Report>(again.out)).toMatchObject({ importId: report.importId, accepted: 201, produced: 0, alreadyImported: true });
   expect(await recordsOn(topic)).toBe(201);
+
+  // Waiting for identity resolution when nothing resolves: exit 5 after the stall timeout, with the counts so far.
+  const waiting = await runCli(importArgs(file, topic, '--wait', '--wait-timeout', '1s'), env);
+  expect(waiting.code).toBe(5);
+  expect(waiting.err).toContain('are not resolved yet and none was for 1 s; is identity-resolution running?');
+  expect(json<Report>(waiting.out)).toMatchObject({ produced: 0, matched: 0, newProfiles: 0, resolution: { complete: false, resolved: 0, profiles: 0 } });
 }, 60_000);
 
 test('a crashed run resumes after the last acknowledged row', async () => {

@@ -9,12 +9,14 @@ import { Command, InvalidArgumentError, type CommanderError } from 'commander';
 import { createDb, dbErrors, type Db } from '@stratum/db';
 import type { DateOrder } from '@stratum/matching';
 import { findTenant, listSources, tenancyErrors } from '@stratum/tenancy';
-import { brokerList, positive } from '../flags';
+import { brokerList, duration, positive } from '../flags';
 import { importErrors } from '../import/errors';
 import { mapFlag } from '../import/fields';
 import { generateCommand } from '../import/generate/command';
 import { kafkaPersonSender } from '../import/produce';
 import { openInputFile, type FileFormat, type InputFile } from '../import/read';
+import { resolutionProgress } from '../import/report';
+import { waitForResolution, type ResolutionCounts } from '../import/resolution';
 import { runImport } from '../import/run';
 import { asDatabaseUnavailable, reportFailure } from './command-failure';
 import { DB_EXIT_CODES } from './database-command';
@@ -27,7 +29,12 @@ Exit codes:
   1  failed part-way (running the same command again resumes after the last acknowledged row)
   2  usage error: a flag, the file, Kafka or the registry missing; nothing produced
   3  PostgreSQL, Kafka or the schema registry unreachable
-  4  the tenant or source does not exist`;
+  4  the tenant or source does not exist
+  5  produced, but identity resolution resolved no row for --wait-timeout (is identity-resolution running?);
+     the report counts what was resolved; the same command again waits for the rest`;
+
+/** Exit code when every row was produced but resolution stalled before all were resolved. */
+const EXIT_UNRESOLVED = 5;
 
 interface ImportFlags {
   tenant?: string;
@@ -46,6 +53,8 @@ interface ImportFlags {
   dryRun?: boolean;
   force?: boolean;
   progress?: boolean;
+  wait?: boolean;
+  waitTimeout: number;
 }
 
 function region(value: string): string {
@@ -125,7 +134,21 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
       openSender: () => kafkaPersonSender({ brokers: brokers!, registryUrl: registryUrl!, topic: flags.topic }),
     });
     if (report.alreadyImported) process.stderr.write(`stratum import: ${file.name} (importId ${report.importId}) was already imported; nothing produced (--force produces it again)\n`);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    let resolution: ({ complete: boolean } & ResolutionCounts) | null = null;
+    if (flags.wait !== false && !report.dryRun) {
+      const bar = resolutionProgress(report.accepted, flags.progress !== false && process.stderr.isTTY === true);
+      const waited = await waitForResolution(db, tenantId, report.importId, report.accepted, { stallMs: flags.waitTimeout * 1000, onProgress: (c) => bar.update(c.resolved) });
+      bar.end();
+      resolution = { complete: waited.complete, ...waited.counts };
+      if (!waited.complete) {
+        process.stderr.write(
+          `stratum import: every row was produced, but ${report.accepted - waited.counts.resolved} of ${report.accepted} are not resolved yet and none was for ${flags.waitTimeout} s; is identity-resolution running? Run the same command again to wait for the rest\n`,
+        );
+        process.exitCode = EXIT_UNRESOLVED;
+      }
+    }
+    // matched / newProfiles: rows put on an existing person, and rows that started a profile (null without waiting).
+    process.stdout.write(`${JSON.stringify({ ...report, matched: resolution?.matched ?? null, newProfiles: resolution?.newProfiles ?? null, resolution }, null, 2)}\n`);
   } catch (err) {
     fail(asDatabaseUnavailable(err));
   } finally {
@@ -154,6 +177,9 @@ export function importCommand(): Command {
     .option('--dry-run', 'read, clean and count; produce and record nothing')
     .option('--force', 'produce a file that was already imported again (consumers skip rows they have, by importId + rowNumber)')
     .option('--no-progress', 'no progress line on stderr')
+    .option('--wait', 'after producing, wait until identity resolution resolved every row and report matched rows and new profiles (the default)')
+    .option('--no-wait', 'return once every row is produced, without waiting for identity resolution (the report then has no matched / new-profile counts)')
+    .option('--wait-timeout <duration>', 'stop waiting when identity resolution resolved no row for this long, e.g. 60s, 5m (exit 5)', duration, 60)
     .option('--json', 'errors as JSON on stdout too ({"error":{code,message},"exitCode"}); the report is always JSON')
     .addHelpText('after', IMPORT_EXIT_HELP)
     .exitOverride((err: CommanderError) => process.exit(err.exitCode === 0 ? 0 : DB_EXIT_CODES.usage))

@@ -116,3 +116,22 @@ export function progress(totalBytes: number, bytesRead: () => number, enabled = 
     },
   };
 }
+
+/** The line shown while waiting for identity resolution: rows resolved of the import's, rate and ETA. */
+export function resolutionProgress(expected: number, enabled = process.stderr.isTTY === true) {
+  const started = Date.now();
+  let first: number | null = null;
+  return {
+    update(resolved: number): void {
+      if (!enabled) return;
+      first ??= resolved;
+      const seconds = (Date.now() - started) / 1000;
+      const rate = seconds > 0 ? (resolved - first) / seconds : 0;
+      const eta = rate > 0 && resolved < expected ? clock((expected - resolved) / rate) : '—';
+      process.stderr.write(`\rresolving  ${resolved} / ${expected} rows  ${Math.round(rate)} rows/s  ETA ${eta}   `);
+    },
+    end(): void {
+      if (enabled) process.stderr.write('\n');
+    },
+  };
+}

@@ -6,6 +6,9 @@
  *   chunks (a transaction-scoped advisory lock), so the records of committed chunks carry
  *   increasing `seq`, and an index that has read up to `seq` N catches up with `seq > N` alone —
  *   also after another replica or a restart wrote the tenant's rows.
+ * - `person_records.outcome`: how the row was resolved — `exact` (a known identifier), `strong` (an
+ *   automatic fuzzy link), `fuzzy` (a new profile and a review entry), `new` — for the import's
+ *   report (matched, new profiles) without reading the audit.
  * - `person_blocking_keys` is dropped: nine rows per record written for a read the index now does,
  *   and the keys are derived from the stored comparison fields whenever they are needed.
  */
@@ -17,6 +20,7 @@ export const personRecordIndex: Migration = {
   async up(db) {
     await db.raw('ALTER TABLE person_records ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY');
     await db.raw('CREATE UNIQUE INDEX person_records_tenant_seq ON person_records (tenant_id, seq)');
+    await db.raw("ALTER TABLE person_records ADD COLUMN outcome text CHECK (outcome IN ('exact', 'strong', 'fuzzy', 'new'))");
     await db.raw('DROP TABLE person_blocking_keys');
   },
   async down(db) {
@@ -30,6 +34,6 @@ export const personRecordIndex: Migration = {
       )`);
     await isolateByTenant(db, 'person_blocking_keys');
     await db.raw('DROP INDEX person_records_tenant_seq');
-    await db.raw('ALTER TABLE person_records DROP COLUMN seq');
+    await db.raw('ALTER TABLE person_records DROP COLUMN seq, DROP COLUMN outcome');
   },
 };

@@ -164,7 +164,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
             const maxSeq = await insertPersonRecords(
               trx,
               tenantId,
-              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId })),
+              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, outcome: explained.outcomes[i]! })),
             );
             written = { fresh, maxSeq };
             const provenanceById = new Map(explained.audits.flatMap((a) => (a.match ? [[auditId(a), a.match as MatchProvenance] as const] : [])));

@@ -73,7 +73,7 @@ export class TenantRecords implements CandidateSource {
 }
 
 export interface RecordIndexOptions {
-  /** Records held over all tenants before the least recently used are dropped (default 5,000,000). */
+  /** Records held over all tenants before the least recently used are dropped (default 1,000,000, about 5 GB). */
   readonly maxRecords?: number;
   /** Rows read per statement while catching up (default 50,000). */
   readonly pageSize?: number;
@@ -138,7 +138,7 @@ export async function lockTenantImport(trx: Knex.Transaction, tenantId: string):
 }
 
 export function createRecordIndex(options: RecordIndexOptions = {}): RecordIndex {
-  const maxRecords = options.maxRecords ?? 5_000_000;
+  const maxRecords = options.maxRecords ?? 1_000_000;
   const pageSize = options.pageSize ?? 50_000;
   // Insertion order is recency order: a tenant is moved to the end whenever it is used.
   const tenants = new Map<string, TenantRecords>();

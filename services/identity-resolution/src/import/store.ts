@@ -20,15 +20,20 @@ const json = (rows: unknown) => JSON.stringify(rows);
  * The chunk's records, returning the highest `seq` they got (the record index reads on from it).
  * A row another transaction stored meanwhile fails the chunk (redone, skipping it).
  */
-export async function insertPersonRecords(trx: Knex.Transaction, tenantId: string, people: ReadonlyArray<{ person: ImportedPerson; profileId: string }>): Promise<number> {
+export async function insertPersonRecords(
+  trx: Knex.Transaction,
+  tenantId: string,
+  people: ReadonlyArray<{ person: ImportedPerson; profileId: string; outcome: 'exact' | 'strong' | 'fuzzy' | 'new' }>,
+): Promise<number> {
   if (people.length === 0) return 0;
-  const records = people.map(({ person: p, profileId }) => ({
+  const records = people.map(({ person: p, profileId, outcome }) => ({
     id: p.recordId,
     import_id: p.row.importId,
     row_number: p.row.rowNumber,
     source_id: p.row.sourceId,
     source_record_id: p.row.recordId,
     profile_id: profileId,
+    outcome,
     given: p.match.given,
     middle: p.match.middle,
     family: p.match.family,
