@@ -103,13 +103,17 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
       const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
       for (let attempt = 1; ; attempt++) {
         try {
-          let written: { fresh: readonly ImportedPerson[]; maxSeq: number } | null = null;
-          const resolution = await withTenant(deps.db, tenantId, async (trx) => {
+          const { resolution, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ resolution: ImportResolution; committed: { fresh: readonly ImportedPerson[]; maxSeq: number } | null }> => {
             const stored = await index.catchUp(trx, tenantId);
             await lockDoNotContactShared(trx, tenantId);
             const freshIdx = [...firstOf.values()].filter((i) => !stored.has(all[i]!.recordKey)).sort((a, b) => a - b);
             const fresh = freshIdx.map((i) => all[i]!);
-            if (fresh.length === 0) return { resolved: 0, skipped: rows.length, outcomes: { ...EMPTY_OUTCOMES }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, profileIds: rows.map(() => null) };
+            if (fresh.length === 0) {
+              return {
+                resolution: { resolved: 0, skipped: rows.length, outcomes: { ...EMPTY_OUTCOMES }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, profileIds: rows.map(() => null) },
+                committed: null,
+              };
+            }
 
             // 2. Decisions, against the index.
             const decisions = matchChunk(
@@ -166,7 +170,6 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
               tenantId,
               fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, outcome: explained.outcomes[i]! })),
             );
-            written = { fresh, maxSeq };
             const provenanceById = new Map(explained.audits.flatMap((a) => (a.match ? [[auditId(a), a.match as MatchProvenance] as const] : [])));
             for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
             for (const [profileId, { all: traitRows }] of plan.traits) {
@@ -187,19 +190,21 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
             const outcomes = { ...EMPTY_OUTCOMES };
             explained.outcomes.forEach((o) => outcomes[o]++);
             return {
-              resolved: fresh.length,
-              skipped: rows.length - fresh.length,
-              outcomes,
-              reviews: explained.reviews.length,
-              merges: plan.merged.size,
-              profilesCreated: plan.newProfiles.size,
-              pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
-              profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
+              resolution: {
+                resolved: fresh.length,
+                skipped: rows.length - fresh.length,
+                outcomes,
+                reviews: explained.reviews.length,
+                merges: plan.merged.size,
+                profilesCreated: plan.newProfiles.size,
+                pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
+                profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
+              },
+              committed: { fresh, maxSeq },
             };
           });
           // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
-          const w = written as { fresh: readonly ImportedPerson[]; maxSeq: number } | null;
-          if (w) index.committed(tenantId, w.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), w.maxSeq);
+          if (committed) index.committed(tenantId, committed.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), committed.maxSeq);
           return resolution;
         } catch (err) {
           const redo =

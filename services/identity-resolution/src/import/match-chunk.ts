@@ -11,7 +11,7 @@
  * fuse two people, and a row linking records that contradict each other is a person's call) — and
  * the pairs in between (tier fuzzy, or names alone) become review entries.
  */
-import { DEFAULT_BLOCKING_PASSES, compareRecords, decide, type BlockingPass, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
+import { compareRecords, decide, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
 import { TenantRecords } from './record-index';
 
 export interface MatchCandidate {
@@ -37,16 +37,6 @@ export interface RowDecisions {
 export interface ChunkMatchOptions {
   /** Blocks over this size are skipped (a placeholder value says nothing about identity). Default 1000. */
   readonly maxBlockSize?: number;
-}
-
-/** Every (pass, key) of a record: the blocks it is filed under and looks in. */
-export function blockingKeysOf(record: MatchRecord, passes: readonly BlockingPass[] = DEFAULT_BLOCKING_PASSES): Array<{ pass: string; key: string }> {
-  const keys: Array<{ pass: string; key: string }> = [];
-  for (const pass of passes) {
-    const key = pass.key(record);
-    if (key !== null) keys.push({ pass: pass.name, key });
-  }
-  return keys;
 }
 
 /**

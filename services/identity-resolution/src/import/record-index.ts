@@ -19,14 +19,8 @@ import { DEFAULT_BLOCKING_PASSES, type BlockingPass, type MatchRecord } from '@s
 import type { MatchCandidate } from './match-chunk';
 import { personRecordKey } from './person-record';
 
-/** What matching reads of the stored records: a pass's block, and a record by its key. */
-export interface CandidateSource {
-  block(pass: number, key: string): readonly MatchCandidate[] | undefined;
-  get(recordKey: string): MatchCandidate | undefined;
-}
-
 /** One tenant's stored records, by id and by blocking key. */
-export class TenantRecords implements CandidateSource {
+export class TenantRecords {
   private readonly byKey = new Map<string, MatchCandidate>();
   private readonly blocks: Array<Map<string, MatchCandidate[]>>;
   /** The highest `seq` read or added. */
