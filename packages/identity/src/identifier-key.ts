@@ -5,6 +5,13 @@
  */
 import type { Identifier, IdentifierType } from '@stratum/schemas';
 
+/**
+ * The namespace of an imported person row's record identifier (`external_id`, value hash = the
+ * person record id): identity-resolution's person-import stage links rows through it, and
+ * `stratum import` finds the profile a row is on through it.
+ */
+export const PERSON_RECORD_NAMESPACE = 'stratum.person_record';
+
 export interface IdentifierRef {
   readonly type: IdentifierType;
   /** '' when the type has none. */

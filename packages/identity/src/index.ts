@@ -3,7 +3,7 @@
  * identifier keys, connected components, survivorship rules, per-tenant identity settings, and
  * tenant-scoped transactions under row-level security. See docs/identity.md.
  */
-export { identifierKey, identifierRecordOf, identifierRecordOfKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
+export { PERSON_RECORD_NAMESPACE, identifierKey, identifierRecordOf, identifierRecordOfKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
 export { UnionFind, connectedComponents } from './graph/union-find';
 export * from './survivorship/rules';
 export * from './settings';

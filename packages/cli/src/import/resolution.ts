@@ -5,9 +5,7 @@
  * its report says how many rows matched an existing person and how many profiles are new.
  */
 import { withTenant, type Db } from '@stratum/db';
-
-/** The namespace of the record identifiers the stage gives imported rows (identity-resolution's person-record.ts). */
-const PERSON_RECORD_NAMESPACE = 'stratum.person_record';
+import { PERSON_RECORD_NAMESPACE } from '@stratum/identity';
 
 export interface ResolutionCounts {
   /** Rows of this import resolved so far. */

@@ -4,14 +4,13 @@
  * matches through), its exact identifiers hashed as ingest hashes them, its comparison record for
  * the Fellegi–Sunter model, and the golden-record traits it brings.
  */
-import { identifierKey, type JsonValue } from '@stratum/identity';
+import { PERSON_RECORD_NAMESPACE, identifierKey, type JsonValue } from '@stratum/identity';
 import { canonicalEmail, canonicalPhone, sha256Hex } from '@stratum/identifiers';
 import { toMatchRecord, type MatchRecord } from '@stratum/matching';
 import type { IdentifierType, PersonImport } from '@stratum/schemas';
 import type { PlanIdentifier } from '../resolve/plan';
 
-/** The namespace of record identifiers (external_id): value `importId:rowNumber`, hash = the record id. */
-export const PERSON_RECORD_NAMESPACE = 'stratum.person_record';
+// Record identifiers are external_id in PERSON_RECORD_NAMESPACE: value `importId:rowNumber`, hash = the record id.
 
 export interface ImportedPerson {
   /** sha256(importId:rowNumber): the person_records id and the record identifier's hash. */
