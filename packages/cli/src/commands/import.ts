@@ -137,7 +137,7 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
     let resolution: ({ complete: boolean } & ResolutionCounts) | null = null;
     if (flags.wait !== false && !report.dryRun) {
       const bar = resolutionProgress(report.accepted, flags.progress !== false && process.stderr.isTTY === true);
-      const waited = await waitForResolution(db, tenantId, report.importId, report.accepted, { stallMs: flags.waitTimeout * 1000, onProgress: (c) => bar.update(c.resolved) });
+      const waited = await waitForResolution(db, tenantId, report.importId, report.accepted, { stallMs: flags.waitTimeout * 1000, onProgress: (resolved) => bar.update(resolved) });
       bar.end();
       resolution = { complete: waited.complete, ...waited.counts };
       if (!waited.complete) {

@@ -50,27 +50,40 @@ export async function resolutionCounts(db: Db, tenantId: string, importId: strin
   });
 }
 
+/** Rows of the import resolved so far: what each poll reads (an index range), not the full counts. */
+async function resolvedRows(db: Db, tenantId: string, importId: string): Promise<number> {
+  return withTenant(db, tenantId, async (trx) => {
+    const { rows } = await trx.raw<{ rows: Array<{ n: string }> }>('SELECT count(*) AS n FROM person_records WHERE tenant_id = ? AND import_id = ?', [tenantId, importId]);
+    return Number(rows[0]!.n);
+  });
+}
+
 export interface WaitOptions {
   /** Give up when no row was resolved for this long (identity-resolution not running, or stuck). */
   readonly stallMs: number;
   readonly pollMs?: number;
-  readonly onProgress?: (counts: ResolutionCounts) => void;
+  readonly onProgress?: (resolved: number) => void;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Polls until `expected` rows of the import are resolved, or nothing moved for `stallMs`. */
+/**
+ * Polls until `expected` rows of the import are resolved, or nothing moved for `stallMs`; then
+ * reads the full counts once (they join the identity graph: too heavy to repeat every second on a
+ * million rows).
+ */
 export async function waitForResolution(db: Db, tenantId: string, importId: string, expected: number, options: WaitOptions): Promise<{ complete: boolean; counts: ResolutionCounts }> {
   const pollMs = options.pollMs ?? 1000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let counts = await resolutionCounts(db, tenantId, importId);
+  let resolved = await resolvedRows(db, tenantId, importId);
   let lastMove = Date.now();
   for (;;) {
-    options.onProgress?.(counts);
-    if (counts.resolved >= expected) return { complete: true, counts };
-    if (Date.now() - lastMove >= options.stallMs) return { complete: false, counts };
+    options.onProgress?.(resolved);
+    if (resolved >= expected || Date.now() - lastMove >= options.stallMs) break;
     await sleep(pollMs);
-    const next = await resolutionCounts(db, tenantId, importId);
-    if (next.resolved > counts.resolved) lastMove = Date.now();
-    counts = next;
+    const next = await resolvedRows(db, tenantId, importId);
+    if (next > resolved) lastMove = Date.now();
+    resolved = next;
   }
+  const counts = await resolutionCounts(db, tenantId, importId);
+  return { complete: counts.resolved >= expected, counts };
 }
