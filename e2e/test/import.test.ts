@@ -6,14 +6,14 @@
  * command's report counts matched rows and new profiles, and the profiles match the generator's
  * truth.
  */
-import { createReadStream, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createDb, migrateToLatest, withTenant, type Db } from '@stratum/db';
+import { pairwiseQuality } from '@stratum/matching';
 import { provisionTenant } from '@stratum/tenancy';
 import { spawnTsProcess, useTestPostgres } from '@stratum/testing';
-import { repoRoot, startCluster, type Cluster } from '../src/index';
+import { entitiesOf, repoRoot, startCluster, type Cluster } from '../src/index';
 
 const ROWS = 3_000;
 const postgres = useTestPostgres();
@@ -40,30 +40,6 @@ afterAll(async () => {
   await db?.destroy();
   await dropDatabase?.();
 });
-
-async function entitiesOf(file: string): Promise<string[]> {
-  let column = -1;
-  const entities: string[] = [];
-  for await (const line of createInterface({ input: createReadStream(file) })) {
-    const cells = line.split(',');
-    if (column === -1) column = cells.indexOf('entity_id');
-    else entities.push(cells[column]!);
-  }
-  return entities;
-}
-
-/** Pairs of rows on one profile that are one entity, over pairs predicted and pairs true. */
-function pairwiseF1(truth: readonly string[], predicted: readonly string[]): number {
-  const pairs = (keys: readonly string[]) => {
-    const m = new Map<string, number>();
-    keys.forEach((k) => m.set(k, (m.get(k) ?? 0) + 1));
-    return [...m.values()].reduce((n, k) => n + (k * (k - 1)) / 2, 0);
-  };
-  const tp = pairs(truth.map((t, i) => `${t}|${predicted[i]}`));
-  const precision = tp / pairs(predicted);
-  const recall = tp / pairs(truth);
-  return (2 * precision * recall) / (precision + recall);
-}
 
 const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 120_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -130,7 +106,7 @@ test('an import killed part-way resumes; identity-resolution killed while resolv
   );
   const predicted = truth.map((_, i) => `unresolved-${i}`);
   for (const a of assigned) predicted[Number(a.row_number) - 1] = a.profile_id;
-  const f1 = pairwiseF1(truth, predicted);
+  const { f1 } = pairwiseQuality(predicted, truth);
   process.stdout.write(`import e2e: acknowledged ${acknowledged} before the kill, report ${JSON.stringify({ matched: report.matched, newProfiles: report.newProfiles, resolution: report.resolution })}, F1 ${f1.toFixed(4)}\n`);
   expect(f1).toBeGreaterThan(0.97);
 
