@@ -4,6 +4,7 @@
  * per profile in commit order (the relay in services/identity-resolution publishes by id).
  */
 import type { Knex } from 'knex';
+import { writeThroughStage, type CopyColumn } from '@stratum/db';
 import type { ConsentChange, IdentityAudit, ProfileChange } from '@stratum/schemas';
 
 export const OUTBOX_TOPICS = ['profiles.changes', 'identity.audit', 'consents.changes'] as const;
@@ -30,9 +31,19 @@ export function outboxKey(tenantId: string, entry: OutboxEntry): string {
 /** Appends the entries, in order, in one statement (inside the caller's tenant-scoped transaction). */
 export async function enqueueOutbox(trx: Knex.Transaction, tenantId: string, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await trx.raw(
-    `INSERT INTO identity_outbox (tenant_id, topic, record_key, value)
-     SELECT ?, o.topic, o.record_key, o.value FROM json_to_recordset(?::json) AS o(n int, topic text, record_key text, value jsonb) ORDER BY o.n`,
-    [tenantId, JSON.stringify(entries.map((e, n) => ({ n, topic: e.topic, record_key: outboxKey(tenantId, e), value: e.value })))],
+  await writeThroughStage(
+    trx,
+    'stage_identity_outbox',
+    OUTBOX_STAGE,
+    entries.map((e, n) => [n, e.topic, outboxKey(tenantId, e), e.value]),
+    'INSERT INTO identity_outbox (tenant_id, topic, record_key, value) SELECT ?, o.topic, o.record_key, o.value FROM staged AS o ORDER BY o.n',
+    [tenantId],
   );
 }
+
+const OUTBOX_STAGE: CopyColumn[] = [
+  ['n', 'int'],
+  ['topic', 'text'],
+  ['record_key', 'text'],
+  ['value', 'jsonb'],
+];

@@ -1,10 +1,11 @@
 /**
  * The SQL of the person-import stage (migration 202611241700_person_matching), inside the chunk's
- * tenant-scoped transaction; every statement covers the whole chunk (json_to_recordset). Candidates
+ * tenant-scoped transaction; every statement covers the whole chunk (by COPY through a stage). Candidates
  * come from the in-memory record index (record-index.ts), match provenance goes in with the
  * graph's own audit and review inserts (resolve/store.ts).
  */
 import type { Knex } from 'knex';
+import { writeThroughStage, type CopyColumn } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import type { MatchDecision } from '@stratum/matching';
 import type { MatchEvidence } from '../resolve/plan';
@@ -14,7 +15,18 @@ export const importStoreErrors = defineErrorCodes({
   person_record_race: { retriable: true, description: 'another transaction stored a row of this chunk meanwhile; the chunk is resolved again and skips it' },
 });
 
-const json = (rows: unknown) => JSON.stringify(rows);
+/** person_records' columns as the stage takes them (the match fields, hashed email and phone). */
+const RECORD_STAGE: CopyColumn[] = [
+  ['id', 'text'],
+  ['import_id', 'text'],
+  ['row_number', 'bigint'],
+  ['source_id', 'text'],
+  ['source_record_id', 'text'],
+  ['profile_id', 'text'],
+  ['outcome', 'text'],
+  ...(['given', 'middle', 'family', 'given_phonetic', 'family_phonetic', 'birth_digits', 'national_id', 'email_hash', 'phone_hash'] as const).map((c): CopyColumn => [c, 'text']),
+  ...(['street_number', 'street', 'address_line2', 'locality', 'postcode', 'region'] as const).map((c): CopyColumn => [c, 'text']),
+];
 
 /**
  * The chunk's records, returning the highest `seq` they got (the record index reads on from it).
@@ -26,42 +38,24 @@ export async function insertPersonRecords(
   people: ReadonlyArray<{ person: ImportedPerson; profileId: string; outcome: 'exact' | 'strong' | 'fuzzy' | 'new' }>,
 ): Promise<number> {
   if (people.length === 0) return 0;
-  const records = people.map(({ person: p, profileId, outcome }) => ({
-    id: p.recordId,
-    import_id: p.row.importId,
-    row_number: p.row.rowNumber,
-    source_id: p.row.sourceId,
-    source_record_id: p.row.recordId,
-    profile_id: profileId,
-    outcome,
-    given: p.match.given,
-    middle: p.match.middle,
-    family: p.match.family,
-    given_phonetic: p.match.givenPhonetic,
-    family_phonetic: p.match.familyPhonetic,
-    birth_digits: p.match.birthDigits,
-    national_id: p.match.nationalId,
-    email_hash: p.match.email,
-    phone_hash: p.match.phone,
-    street_number: p.match.streetNumber,
-    street: p.match.street,
-    address_line2: p.match.addressLine2,
-    locality: p.match.locality,
-    postcode: p.match.postcode,
-    region: p.match.region,
-  }));
-  const cols = Object.keys(records[0]!);
-  const types: Record<string, string> = { row_number: 'bigint' };
-  const { rows } = await trx.raw<{ rows: Array<{ n: string; max_seq: string | null }> }>(
+  const { rows } = await writeThroughStage<{ n: string; max_seq: string | null }>(
+    trx,
+    'stage_person_records',
+    RECORD_STAGE,
+    people.map(({ person: p, profileId, outcome }) => {
+      const m = p.match;
+      return [p.recordId, p.row.importId, p.row.rowNumber, p.row.sourceId, p.row.recordId, profileId, outcome, m.given, m.middle, m.family, m.givenPhonetic, m.familyPhonetic, m.birthDigits, m.nationalId,
+        m.email, m.phone, m.streetNumber, m.street, m.addressLine2, m.locality, m.postcode, m.region];
+    }),
     `WITH ins AS (
-       INSERT INTO person_records (tenant_id, ${cols.join(', ')})
-       SELECT ?, ${cols.map((c) => `r.${c}`).join(', ')} FROM json_to_recordset(?::json) AS r(${cols.map((c) => `${c} ${types[c] ?? 'text'}`).join(', ')})
+       INSERT INTO person_records (tenant_id, ${RECORD_STAGE.map(([c]) => c).join(', ')})
+       SELECT ?, ${RECORD_STAGE.map(([c]) => `r.${c}`).join(', ')} FROM staged AS r
        ON CONFLICT DO NOTHING RETURNING seq)
      SELECT count(*) AS n, max(seq) AS max_seq FROM ins`,
-    [tenantId, json(records)],
+    [tenantId],
   );
   const inserted = Number(rows[0]!.n);
-  if (inserted !== records.length) throw importStoreErrors.error('person_record_race', `${records.length - inserted} of ${records.length} rows were stored concurrently`);
+  if (inserted !== people.length) throw importStoreErrors.error('person_record_race', `${people.length - inserted} of ${people.length} rows were stored concurrently`);
   return Number(rows[0]!.max_seq);
 }
 

@@ -90,7 +90,7 @@ export interface PlannedAudit {
 export interface MatchEvidence {
   readonly score: number | null;
   readonly tier: 'exact' | 'strong' | 'fuzzy';
-  readonly fields: unknown;
+  readonly fields: object;
 }
 
 export interface PlannedEventResult {

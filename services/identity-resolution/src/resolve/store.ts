@@ -15,7 +15,7 @@
  * attaches to the profile the first created.
  */
 import type { Knex } from 'knex';
-import { epochMs, fromEpochMs } from '@stratum/db';
+import { epochMs, fromEpochMs, writeThroughStage, type CopyColumn, type CopyValue } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import { consentStateOf, currentConsentsSql, goldenTraits, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { ConsentState, IdentifierType } from '@stratum/schemas';
@@ -167,7 +167,12 @@ export interface WrittenPlan {
   insertedAudits: StoredAudit[];
 }
 
-const matchColumns = (m: MatchEvidence | undefined) => (m ? { match_score: m.score, match_tier: m.tier, match_fields: m.fields } : {});
+const MATCH_STAGE_COLUMNS: CopyColumn[] = [
+  ['match_score', 'double precision'],
+  ['match_tier', 'text'],
+  ['match_fields', 'jsonb'],
+];
+const matchValues = (m: MatchEvidence | undefined): CopyValue[] => (m ? [m.score, m.tier, m.fields] : [null, null, null]);
 
 export async function writePlan(
   trx: Knex.Transaction,
@@ -178,23 +183,38 @@ export async function writePlan(
   reviewId: (r: ResolutionPlan['reviews'][number]) => string,
 ): Promise<WrittenPlan> {
   if (plan.newProfiles.size > 0) {
-    await trx.raw(
-      `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at)
-       SELECT ?, p.id, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.first_ms')} FROM json_to_recordset(?::json) AS p(id text, first_ms bigint)`,
-      [tenantId, json([...plan.newProfiles].map(([id, p]) => ({ id, first_ms: p.firstSeenAt })))],
+    await writeThroughStage(
+      trx,
+      'stage_new_profiles',
+      [
+        ['id', 'text'],
+        ['first_ms', 'bigint'],
+      ],
+      [...plan.newProfiles].map(([id, p]) => [id, p.firstSeenAt]),
+      `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at) SELECT ?, p.id, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.first_ms')} FROM staged AS p`,
+      [tenantId],
     );
   }
   if (plan.newIdentifiers.length > 0) {
     // In key order, the order identifiers are locked in: two chunks inserting the same new keys then queue instead of deadlocking.
-    const rows = plan.newIdentifiers
-      .map((i) => ({ type: i.ref.type, namespace: i.ref.namespace, value_hash: i.ref.valueHash, value: i.value, profile_id: i.profileId, first_ms: i.firstSeenAt }))
-      .sort((a, b) => compare(a.type, b.type) || compare(a.namespace, b.namespace) || compare(a.value_hash, b.value_hash));
-    const { rowCount } = await trx.raw<{ rowCount: number }>(
+    const rows = plan.newIdentifiers.map((i) => [i.ref.type, i.ref.namespace, i.ref.valueHash, i.value, i.profileId, i.firstSeenAt] as const);
+    const { rowCount } = await writeThroughStage(
+      trx,
+      'stage_new_identifiers',
+      [
+        ['type', 'text'],
+        ['namespace', 'text'],
+        ['value_hash', 'text'],
+        ['value', 'text'],
+        ['profile_id', 'text'],
+        ['first_ms', 'bigint'],
+      ],
+      rows,
       `INSERT INTO identifiers (tenant_id, type, namespace, value_hash, value, profile_id, origin_profile_id, first_seen_at)
        SELECT ?, x.type, x.namespace, x.value_hash, x.value, x.profile_id, x.profile_id, ${fromEpochMs('x.first_ms')}
-       FROM json_to_recordset(?::json) AS x(type text, namespace text, value_hash text, value text, profile_id text, first_ms bigint)
+       FROM staged AS x ORDER BY x.type COLLATE "C", x.namespace COLLATE "C", x.value_hash COLLATE "C"
        ON CONFLICT DO NOTHING`,
-      [tenantId, json(rows)],
+      [tenantId],
     );
     if (rowCount !== rows.length) throw storeErrors.error('identity_race', `${rows.length - rowCount} of ${rows.length} new identifiers were created concurrently`);
   }
@@ -226,14 +246,22 @@ export async function writePlan(
   });
   // The golden-record UPDATE and the read-back the outputs need, in one statement: the identifier and
   // consent reads see every earlier statement of this transaction (identifiers inserted, re-pointed).
-  const { rows: written } = await trx.raw<{
-    rows: Array<{
+  const { rows: written } = await writeThroughStage<{
       profiles: Array<{ id: string; version: number; do_not_contact: boolean; first_ms: number; last_ms: number; traits: Record<string, JsonValue> }> | null;
       identifiers: Array<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null; first_ms: number }> | null;
       consents: Array<{ profile_id: string; purpose: string; status: string; effective_ms: number }> | null;
-    }>;
   }>(
-    `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset(?::json) AS x(id text, traits jsonb, first_ms bigint, last_ms bigint, bump int)),
+    trx,
+    'stage_profile_updates',
+    [
+      ['id', 'text'],
+      ['traits', 'jsonb'],
+      ['first_ms', 'bigint'],
+      ['last_ms', 'bigint'],
+      ['bump', 'int'],
+    ],
+    updates.map((u) => [u.id, u.traits, u.first_ms, u.last_ms, u.bump]),
+    `WITH x AS MATERIALIZED (SELECT * FROM staged),
      upd AS (
        UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${fromEpochMs('x.first_ms')}),
          last_seen_at = greatest(p.last_seen_at, ${fromEpochMs('x.last_ms')}), version = p.version + x.bump, updated_at = now()
@@ -242,69 +270,100 @@ export async function writePlan(
      ${PROFILE_EXTRAS_CTES}
      SELECT (SELECT json_agg(upd) FROM upd) AS profiles, (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
             (SELECT json_agg(cons) FROM cons) AS consents`,
-    [json(updates), tenantId, tenantId, tenantId],
+    [tenantId, tenantId, tenantId],
   );
-  // The chunk's appends (edges, the event archive, audits, reviews) in one statement of independent INSERTs.
-  const { rows: inserted } = await trx.raw<{ rows: Array<{ audits: AuditRowJson[] | null }> }>(
-    `WITH edges AS (
-       INSERT INTO identity_edges (tenant_id, a_key, b_key, message_id, source_id, rule)
-       SELECT ?, e.a, e.b, e.message_id, e.source_id, e.rule FROM json_to_recordset(?::json) AS e(a text, b text, message_id text, source_id text, rule text)
-       ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING),
-     archive AS (
-       INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
+  // The chunk's appends: edges, the event archive, reviews, audits (an import chunk's thousands by COPY).
+  if (plan.edges.length > 0) {
+    await writeThroughStage(
+      trx,
+      'stage_identity_edges',
+      [
+        ['a', 'text'],
+        ['b', 'text'],
+        ['message_id', 'text'],
+        ['source_id', 'text'],
+        ['rule', 'text'],
+      ],
+      plan.edges.map((e) => [e.a, e.b, e.messageId, e.sourceId, e.rule]),
+      `INSERT INTO identity_edges (tenant_id, a_key, b_key, message_id, source_id, rule)
+       SELECT ?, e.a, e.b, e.message_id, e.source_id, e.rule FROM staged AS e
+       ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING`,
+      [tenantId],
+    );
+  }
+  if (archive.length > 0) {
+    await writeThroughStage(
+      trx,
+      'stage_profile_events',
+      [
+        ['message_id', 'text'],
+        ['event_ms', 'bigint'],
+        ['profile_id', 'text'],
+        ['received_ms', 'bigint'],
+        ['type', 'text'],
+        ['event_name', 'text'],
+        ['source_id', 'text'],
+        ['identifier_keys', 'text[]'],
+        ['payload', 'jsonb'],
+      ],
+      archive.map((e) => [e.messageId, e.eventTs, e.profileId, e.receivedAt, e.type, e.eventName, e.sourceId, e.identifierKeys, e.payload]),
+      `INSERT INTO profile_events (tenant_id, message_id, event_ts, profile_id, received_at, type, event_name, source_id, identifier_keys, payload)
        SELECT ?, e.message_id, ${fromEpochMs('e.event_ms')}, e.profile_id, ${fromEpochMs('e.received_ms')}, e.type, e.event_name, e.source_id, e.identifier_keys, e.payload
-       FROM json_to_recordset(?::json) AS e(message_id text, event_ms bigint, profile_id text, received_ms bigint, type text, event_name text, source_id text, identifier_keys text[], payload jsonb)
-       ON CONFLICT DO NOTHING),
-     reviews AS (
-       INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason, match_score, match_tier, match_fields)
-       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason, r.match_score, r.match_tier, r.match_fields
-       FROM json_to_recordset(?::json) AS r(id text, identifier_key text, candidates text[], message_id text, reason text, match_score double precision, match_tier text, match_fields jsonb)
-       ON CONFLICT DO NOTHING),
-     audits AS (
-       INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason, match_score, match_tier, match_fields)
-       SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${fromEpochMs('a.event_ms')}, a.rule, a.reason, a.match_score, a.match_tier, a.match_fields
-       FROM json_to_recordset(?::json) AS a(id text, action text, profile_id text, other_profile_ids text[], identifiers jsonb, message_id text, source_id text, event_ms bigint, rule text, reason text,
-                                          match_score double precision, match_tier text, match_fields jsonb)
-       ON CONFLICT DO NOTHING
-       RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms)
-     SELECT (SELECT json_agg(audits) FROM audits) AS audits`,
-    [
-      tenantId,
-      json(plan.edges.map((e) => ({ a: e.a, b: e.b, message_id: e.messageId, source_id: e.sourceId, rule: e.rule }))),
-      tenantId,
-      json(
-        archive.map((e) => ({
-          message_id: e.messageId,
-          event_ms: e.eventTs,
-          profile_id: e.profileId,
-          received_ms: e.receivedAt,
-          type: e.type,
-          event_name: e.eventName,
-          source_id: e.sourceId,
-          identifier_keys: e.identifierKeys,
-          payload: e.payload,
-        })),
-      ),
-      tenantId,
-      json(plan.reviews.map((r) => ({ id: reviewId(r), identifier_key: r.identifierKey, candidates: r.candidates, message_id: r.messageId, reason: r.reason, ...matchColumns(r.match) }))),
-      tenantId,
-      json(
-        plan.audits.map((a) => ({
-          id: auditId(a),
-          action: a.action,
-          profile_id: a.profileId,
-          other_profile_ids: a.otherProfileIds,
-          identifiers: a.identifiers.map((i) => i.key),
-          message_id: a.messageId,
-          source_id: a.sourceId,
-          event_ms: a.eventTs,
-          rule: a.rule,
-          reason: a.reason,
-          ...matchColumns(a.match),
-        })),
-      ),
-    ],
-  );
+       FROM staged AS e ON CONFLICT DO NOTHING`,
+      [tenantId],
+    );
+  }
+  if (plan.reviews.length > 0) {
+    await writeThroughStage(
+      trx,
+      'stage_identity_reviews',
+      [['id', 'text'], ['identifier_key', 'text'], ['candidates', 'text[]'], ['message_id', 'text'], ['reason', 'text'], ...MATCH_STAGE_COLUMNS],
+      plan.reviews.map((r) => [reviewId(r), r.identifierKey, r.candidates, r.messageId, r.reason, ...matchValues(r.match)]),
+      `INSERT INTO identity_reviews (tenant_id, id, identifier_key, candidate_profile_ids, message_id, reason, match_score, match_tier, match_fields)
+       SELECT ?, r.id, r.identifier_key, r.candidates, r.message_id, r.reason, r.match_score, r.match_tier, r.match_fields FROM staged AS r
+       ON CONFLICT DO NOTHING`,
+      [tenantId],
+    );
+  }
+  const { rows: inserted } =
+    plan.audits.length === 0
+      ? { rows: [] }
+      : await writeThroughStage<AuditRowJson>(
+          trx,
+          'stage_identity_audit',
+          [
+            ['id', 'text'],
+            ['action', 'text'],
+            ['profile_id', 'text'],
+            ['other_profile_ids', 'text[]'],
+            ['identifiers', 'jsonb'],
+            ['message_id', 'text'],
+            ['source_id', 'text'],
+            ['event_ms', 'bigint'],
+            ['rule', 'text'],
+            ['reason', 'text'],
+            ...MATCH_STAGE_COLUMNS,
+          ],
+          plan.audits.map((a) => [
+            auditId(a),
+            a.action,
+            a.profileId,
+            a.otherProfileIds,
+            a.identifiers.map((i) => i.key),
+            a.messageId,
+            a.sourceId,
+            a.eventTs,
+            a.rule,
+            a.reason,
+            ...matchValues(a.match),
+          ]),
+          `INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, event_ts, rule, reason, match_score, match_tier, match_fields)
+           SELECT ?, a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${fromEpochMs('a.event_ms')}, a.rule, a.reason, a.match_score, a.match_tier, a.match_fields
+           FROM staged AS a
+           ON CONFLICT DO NOTHING
+           RETURNING id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms`,
+          [tenantId],
+        );
   const w = written[0]!;
   return {
     profiles: new Map(
@@ -314,7 +373,7 @@ export async function writePlan(
       ]),
     ),
     ...profileExtrasOf(w.identifiers ?? [], w.consents ?? []),
-    insertedAudits: (inserted[0]!.audits ?? []).map(storedAuditOf),
+    insertedAudits: inserted.map(storedAuditOf),
   };
 }
 
@@ -363,7 +422,6 @@ function storedAuditOf(r: AuditRowJson): StoredAudit {
   };
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface ProfileIdentifierRow {
   type: IdentifierType;
