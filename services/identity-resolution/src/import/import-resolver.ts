@@ -43,7 +43,7 @@ import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } f
 import { matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
 import { importedPerson, type ImportedPerson } from './person-record';
 import { createRecordIndex, type RecordIndex } from './record-index';
-import { importStoreErrors, insertPersonRecords, provenanceOf, type MatchProvenance } from './store';
+import { importStoreErrors, insertPersonRecords, profilesOfKeys, provenanceOf, type MatchProvenance } from './store';
 
 export const FUZZY_RULE = 'fuzzy:fellegi_sunter';
 export const FUZZY_REVIEW_REASON = 'fuzzy_match';
@@ -132,8 +132,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
               identifiers: [p.recordIdentifier, ...p.exact, ...decisions[i]!.links.map((l) => linkIdentifier(l.recordKey))],
               traits: p.traits,
             }));
-            const reviewKeys = decisions.flatMap((d) => d.reviews.map((r) => r.recordKey));
-            const keys = [...new Set([...lookupKeys(planEvents), ...reviewKeys])].sort();
+            const keys = [...new Set(lookupKeys(planEvents))].sort();
             const messageIds = fresh.map((p) => p.messageId);
             const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
             const recentMerges = new Map<string, number>();
@@ -147,7 +146,10 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
               }
             }
 
-            const explained = explain(fresh, decisions, plan, state.known);
+            // A review entry names the other record's profile; nothing is linked to it, so it is read, not locked with its traits.
+            const reviewKeys = [...new Set(decisions.flatMap((d) => d.reviews.map((r) => r.recordKey)))].filter((k) => !state.known.has(k));
+            const reviewed = await profilesOfKeys(trx, tenantId, reviewKeys);
+            const explained = explain(fresh, decisions, plan, new Map([...reviewed, ...state.known]));
             const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews] };
             const archive = fresh.map((p, i) => ({
               messageId: p.messageId,

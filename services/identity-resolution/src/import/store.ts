@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { writeThroughStage, type CopyColumn } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
+import { parseIdentifierKey } from '@stratum/identity';
 import type { MatchDecision } from '@stratum/matching';
 import type { MatchEvidence } from '../resolve/plan';
 import type { ImportedPerson } from './person-record';
@@ -57,6 +58,19 @@ export async function insertPersonRecords(
   const inserted = Number(rows[0]!.n);
   if (inserted !== people.length) throw importStoreErrors.error('person_record_race', `${people.length - inserted} of ${people.length} rows were stored concurrently`);
   return Number(rows[0]!.max_seq);
+}
+
+/** The profile each stored identifier key belongs to (keys not found are left out); a plain read, no lock. */
+export async function profilesOfKeys(trx: Knex.Transaction, tenantId: string, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const refs = keys.map(parseIdentifierKey);
+  const { rows } = await trx.raw<{ rows: Array<{ n: number; profile_id: string }> }>(
+    `SELECT k.n, i.profile_id FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS k(type, namespace, value_hash, n)
+     -- LIMIT 1 keeps it one index probe per key (see lockState).
+     CROSS JOIN LATERAL (SELECT profile_id FROM identifiers i WHERE i.tenant_id = ? AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i`,
+    [refs.map((r) => r.type), refs.map((r) => r.namespace), refs.map((r) => r.valueHash), tenantId],
+  );
+  return new Map(rows.map((r) => [keys[Number(r.n) - 1]!, r.profile_id]));
 }
 
 /** What an audit row or a review entry records of a match (the columns match_score, match_tier, match_fields). */

@@ -63,11 +63,12 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
     `WITH ids AS MATERIALIZED (
        SELECT i.type, i.namespace, i.value_hash, i.profile_id, p.version AS seen_version
        FROM json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
-       -- LATERAL: one index probe per key. A join lets the planner, which guesses 100 keys, hash the
-       -- tenant's whole identifier table instead: a chunk then costs as much as the tenant is large.
+       -- LATERAL with LIMIT 1 (the key is unique): one index probe per key. A join, or a LATERAL
+       -- subquery the planner may pull up into one, lets it (guessing 100 keys) hash the tenant's
+       -- whole identifier table instead: a chunk then costs as much as the tenant is large.
        CROSS JOIN LATERAL (
          SELECT i.type, i.namespace, i.value_hash, i.profile_id, i.tenant_id FROM identifiers i
-         WHERE i.tenant_id = ? AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash) i
+         WHERE i.tenant_id = ? AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i
        JOIN profiles p ON p.tenant_id = i.tenant_id AND p.id = i.profile_id),
      prof AS MATERIALIZED (
        SELECT p.id, p.status, p.version, ${epochMs('p.first_seen_at')} AS first_seen_ms FROM profiles p
