@@ -3,7 +3,7 @@
  * as PersonInput records with their true entity ids.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { PersonInput, SourceSettings } from '../src/index';
 
 export interface Dataset {
@@ -17,14 +17,14 @@ export interface Dataset {
 // Jest runs this as CommonJS (__dirname); the scripts run it as ESM under tsx, from the package folder.
 const DATA = typeof __dirname === 'string' ? join(__dirname, 'data') : join(process.cwd(), 'test', 'data');
 
-/** Splits one CSV line (RLdata quotes its fields; FEBRL does not and has no embedded commas). */
+/** Splits one CSV line (RLdata quotes its fields, the generator cells with edge spaces; none has embedded commas). */
 function csvFields(line: string): string[] {
   return line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-/** Rows as column → text ('' for an empty or absent field). */
+/** Rows as column → text ('' for an empty or absent field); a relative path is under test/data. */
 function readCsv(path: string): ((column: string) => string)[] {
-  const [header, ...lines] = readFileSync(join(DATA, path), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const [header, ...lines] = readFileSync(isAbsolute(path) ? path : join(DATA, path), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const names = csvFields(header!);
   return lines.map((line) => {
     const fields = csvFields(line);
@@ -71,6 +71,34 @@ export function rldata500(): Dataset {
     })),
     entities: rows.map((r) => r('ent_id')),
     source: { country: 'DE' },
+  };
+}
+
+/**
+ * A file of `pnpm stratum import generate` (test/data/generated, or any path given): FEBRL-like
+ * Australian records with email and phone, formatting noise, and `entity_id` as the truth.
+ */
+export function generatedPersons(path = 'generated/persons-5000-seed1.csv'): Dataset {
+  const rows = readCsv(path);
+  return {
+    name: 'generated',
+    records: rows.map((r) => ({
+      id: r('rec_id'),
+      givenName: r('given_name'),
+      familyName: r('surname'),
+      streetNumber: r('street_number'),
+      addressLine1: r('address_1'),
+      addressLine2: r('address_2'),
+      locality: r('suburb'),
+      postcode: r('postcode'),
+      region: r('state'),
+      birthDate: r('date_of_birth'),
+      nationalId: r('soc_sec_id'),
+      email: r('email'),
+      phone: r('phone'),
+    })),
+    entities: rows.map((r) => r('entity_id')),
+    source: { country: 'AU', dateOrder: 'dmy' },
   };
 }
 

@@ -63,3 +63,50 @@ it('a missing value neither adds nor takes weight', () => {
   expect(decide(withoutBirthDate, other, scorer).evidence.map((e) => e.field)).not.toContain('birth_date');
   expect(compareRecords(withoutBirthDate, other, scorer).score).toBeCloseTo(compareRecords(full, other, scorer).score - birthWeight);
 });
+
+describe('term-frequency adjustment', () => {
+  const home = { locality: 'sydney', postcode: '2000', region: 'nsw' };
+  const a = person({ ...home, givenName: 'ann', familyName: 'lee', birthDate: '19800101' });
+  const b = person({ ...home, givenName: 'zoe', familyName: 'quist', birthDate: '19611231' });
+  const weightOf = (decision: ReturnType<typeof decide>, field: string): number => decision.evidence.find((e) => e.field === field)!.weight;
+
+  it('without a frequency source, scores as the model says', () => {
+    expect(compareRecords(a, b, scorerOf(PERSON_MATCH_MODEL, {})).score).toBe(compareRecords(a, b, scorer).score);
+    expect(scorerOf(PERSON_MATCH_MODEL).frequencies).toBeUndefined();
+  });
+
+  it('an agreement on a value commoner than the model’s u weighs less, by log2(frequency / u)', () => {
+    const frequencies = (field: string, value: string): number | undefined => (field === 'locality' && value === 'sydney' ? 0.05 : field === 'postcode' ? 0 : undefined);
+    const adjusted = decide(a, b, scorerOf(PERSON_MATCH_MODEL, { frequencies }));
+    const plain = decide(a, b, scorer);
+    expect(weightOf(adjusted, 'locality')).toBeCloseTo(weightOf(plain, 'locality') - Math.log2(0.05 / PERSON_MATCH_MODEL.fields.locality.u[0]!));
+    expect(weightOf(adjusted, 'postcode')).toBe(weightOf(plain, 'postcode')); // rarer than the model's u: left alone, never lifted
+    expect(weightOf(adjusted, 'region')).toBe(weightOf(plain, 'region')); // not a term-frequency field
+    expect(adjusted.evidence.reduce((sum, e) => sum + e.weight, 0)).toBeCloseTo(adjusted.score);
+  });
+
+  it('an inexact agreement is scaled like the commoner value, so it never outweighs the exact one', () => {
+    const frequencies = (field: string, value: string): number | undefined => (field === 'locality' ? (value === 'sydney' ? 0.05 : 0.0001) : undefined);
+    const tf = scorerOf(PERSON_MATCH_MODEL, { frequencies });
+    const exact = weightOf(decide(a, b, tf), 'locality');
+    const close = weightOf(decide(a, person({ ...home, locality: 'sydny' }), tf), 'locality');
+    expect(close).toBeLessThanOrEqual(exact);
+    expect(close).toBeGreaterThanOrEqual(0);
+  });
+
+  it('never makes an agreement count against, nor touches a disagreement', () => {
+    const tf = scorerOf(PERSON_MATCH_MODEL, { frequencies: () => 1 });
+    const decision = decide(a, b, tf);
+    expect(weightOf(decision, 'locality')).toBe(0);
+    expect(weightOf(decision, 'given_name')).toBe(weightOf(decide(a, b, scorer), 'given_name'));
+  });
+
+  it('looks a crossed-over name up in both name columns', () => {
+    const common = (field: string, value: string): number | undefined => (field === 'family_name' && value === 'kayla' ? 0.2 : undefined);
+    const swapped = person({ ...kayla, givenName: 'harrington', familyName: 'kayla' });
+    const plain = compareRecords(person(kayla), swapped, scorer);
+    const adjusted = compareRecords(person(kayla), swapped, scorerOf(PERSON_MATCH_MODEL, { frequencies: common }));
+    expect(adjusted.namesSwapped).toBe(true);
+    expect(adjusted.score).toBeLessThan(plain.score);
+  });
+});

@@ -2,55 +2,117 @@
  * The Fellegi–Sunter score of a pair: each field's agreement level weighs log2(m/u), the weights
  * add up (missing fields add nothing), and the sum against the model's thresholds gives the tier.
  * Given and family names are also tried crossed over, since sources put one in the other's column.
+ * With a frequency source, agreements on common values weigh less (term-frequency adjustment).
  */
 import type { MatchTier } from '@stratum/schemas';
 import { MISSING, compareSimilar } from './comparators';
 import { FAMILY, FIELDS, GIVEN, PERSONAL, type FieldName } from './fields';
+import type { FrequencySource } from './frequencies';
 import { levelWeights, type MatchModel } from './model-types';
 import type { MatchRecord } from './record';
 
-/** A model with its weights computed once. */
+/** A model with its weights computed once, and optionally a term-frequency source. */
 export interface Scorer {
   readonly model: MatchModel;
-  /** weights[field][level]. */
+  /** weights[field][level]: the model's weights, before any term-frequency adjustment. */
   readonly weights: readonly (readonly number[])[];
+  /** How common each value is (term-frequency adjustment); absent: the model's weights as they are. */
+  readonly frequencies?: FrequencySource;
 }
 
-/** Prepares a model for scoring. */
-export function scorerOf(model: MatchModel): Scorer {
-  return { model, weights: FIELDS.map((f) => levelWeights(model.fields[f.name])) };
+export interface ScorerOptions {
+  /**
+   * Term frequencies of the records being matched (`valueFrequencies` for a batch, a
+   * `ValueCounts` kept up to date for a stream). With them, an agreement on a value more common
+   * than the model's u weighs less (see `adjustedWeight`); without them, scoring is as before.
+   */
+  readonly frequencies?: FrequencySource;
 }
 
-/** The levels two records reach, field by field (MISSING where either has no value). */
+const modelWeights = new WeakMap<MatchModel, readonly (readonly number[])[]>();
+
+/**
+ * Prepares a model for scoring, with the records' term frequencies if given. Cheap after the
+ * first call per model (the weights are kept), so a stream consumer can make one per tenant and
+ * chunk around that tenant's counts.
+ */
+export function scorerOf(model: MatchModel, options: ScorerOptions = {}): Scorer {
+  let weights = modelWeights.get(model);
+  if (weights === undefined) {
+    weights = FIELDS.map((f) => levelWeights(model.fields[f.name]));
+    modelWeights.set(model, weights);
+  }
+  return options.frequencies === undefined ? { model, weights } : { model, weights, frequencies: options.frequencies };
+}
+
+/** The levels two records reach, field by field (MISSING where either has no value), and what each weighs. */
 export interface Comparison {
   readonly levels: Int8Array;
+  /** The weight of each field's level for this pair (term-frequency adjusted); 0 where MISSING. */
+  readonly weights: Float64Array;
   readonly score: number;
   /** Given and family names matched crossed over. */
   readonly namesSwapped: boolean;
 }
 
+/**
+ * The weight of `level` on field `f` for values `x` and `y` (equal at the exact level), adjusted
+ * for term frequency the way Splink does it: the model's u of an exact agreement is the chance
+ * that two different people share *some* value; for one value it is that value's frequency. Here
+ * the adjustment is one-sided — u = max(model u, frequency) — so a value commoner than the model
+ * assumed (a big town's postcode, "smith") weighs less, and a rare one weighs what the model says:
+ * the thresholds were set on those weights, and a share counted among the records seen so far
+ * cannot lift them. An inexact agreement is scaled by the same ratio, on the commoner of the two
+ * values (a typo of a common value is as unremarkable as the value; this also keeps "close" from
+ * outweighing "exact"). An agreement never weighs below zero; disagreements are left alone.
+ */
+function adjustedWeight(scorer: Scorer, f: number, level: number, x: string | null, y: string | null, crossed: boolean): number {
+  const weight = scorer.weights[f]![level]!;
+  const frequencies = scorer.frequencies;
+  const spec = FIELDS[f]!;
+  if (frequencies === undefined || spec.termValue === null || weight <= 0 || x === null || y === null) return weight;
+  const frequency = Math.max(frequencyOf(frequencies, spec.name, x, crossed), x === y ? 0 : frequencyOf(frequencies, spec.name, y, crossed));
+  const u = scorer.model.fields[spec.name].u[0]!;
+  if (!(frequency > u)) return weight;
+  return Math.max(0, weight - Math.log2(frequency / u));
+}
+
+/** A name compared crossed over is looked up in both name columns: the commoner use counts. */
+function frequencyOf(frequencies: FrequencySource, field: FieldName, value: string, crossed: boolean): number {
+  const own = frequencies(field, value) ?? 0;
+  if (!crossed) return own;
+  return Math.max(own, frequencies(field === 'given_name' ? 'family_name' : 'given_name', value) ?? 0);
+}
+
 /** Compares two records on every field and sums the weights. */
 export function compareRecords(a: MatchRecord, b: MatchRecord, scorer: Scorer): Comparison {
   const levels = new Int8Array(FIELDS.length);
-  for (let f = 0; f < FIELDS.length; f++) levels[f] = FIELDS[f]!.compare(a, b);
+  const weights = new Float64Array(FIELDS.length);
+  for (let f = 0; f < FIELDS.length; f++) {
+    const level = FIELDS[f]!.compare(a, b);
+    levels[f] = level;
+    if (level !== MISSING) {
+      const termValue = FIELDS[f]!.termValue;
+      weights[f] = termValue === null ? scorer.weights[f]![level]! : adjustedWeight(scorer, f, level, termValue(a), termValue(b), false);
+    }
+  }
   let namesSwapped = false;
   if (a.given !== null && a.family !== null && b.given !== null && b.family !== null && levels[GIVEN]! + levels[FAMILY]! > 0) {
     const givenCrossed = compareSimilar(a.given, b.family);
     const familyCrossed = compareSimilar(a.family, b.given);
-    const straight = scorer.weights[GIVEN]![levels[GIVEN]!]! + scorer.weights[FAMILY]![levels[FAMILY]!]!;
-    const crossed = scorer.weights[GIVEN]![givenCrossed]! + scorer.weights[FAMILY]![familyCrossed]!;
-    if (crossed > straight) {
+    const givenWeight = adjustedWeight(scorer, GIVEN, givenCrossed, a.given, b.family, true);
+    const familyWeight = adjustedWeight(scorer, FAMILY, familyCrossed, a.family, b.given, true);
+    if (givenWeight + familyWeight > weights[GIVEN]! + weights[FAMILY]!) {
       levels[GIVEN] = givenCrossed;
       levels[FAMILY] = familyCrossed;
+      weights[GIVEN] = givenWeight;
+      weights[FAMILY] = familyWeight;
       namesSwapped = true;
     }
   }
   let score = 0;
-  for (let f = 0; f < FIELDS.length; f++) {
-    const level = levels[f]!;
-    if (level !== MISSING) score += scorer.weights[f]![level]!;
-  }
-  return { levels, score, namesSwapped };
+  for (let f = 0; f < FIELDS.length; f++) score += weights[f]!;
+  return { levels, weights, score, namesSwapped };
 }
 
 /** What one field contributed to a decision. */
@@ -86,7 +148,7 @@ export interface MatchDecision {
 export function classify(comparison: Comparison, scorer: Scorer): { tier: MatchTier | null; action: MatchAction } {
   const { autoMerge, review } = scorer.model.thresholds;
   if (comparison.score < review) return { tier: null, action: 'none' };
-  const agrees = (f: number): boolean => comparison.levels[f] !== MISSING && scorer.weights[f]![comparison.levels[f]!]! > 0;
+  const agrees = (f: number): boolean => comparison.levels[f] !== MISSING && comparison.weights[f]! > 0;
   // A shared exact strong identifier (national id, email, phone) with nothing that outweighs it.
   if (FIELDS.some((f, i) => f.strongIdentifier && comparison.levels[i] === 0)) return { tier: 'exact', action: 'merge' };
   // Never merge on a name alone, however rare the name looked when the model was estimated:
@@ -106,7 +168,7 @@ export function decide(a: MatchRecord, b: MatchRecord, scorer: Scorer, compariso
   const evidence: FieldEvidence[] = [];
   FIELDS.forEach((f, i) => {
     const level = comparison.levels[i]!;
-    if (level !== MISSING) evidence.push({ field: f.name, level: f.levels[level]!, weight: scorer.weights[i]![level]! });
+    if (level !== MISSING) evidence.push({ field: f.name, level: f.levels[level]!, weight: comparison.weights[i]! });
   });
   const { tier, action } = classify(comparison, scorer);
   return {
