@@ -10,8 +10,12 @@
  * threshold against a link already kept (the library's chain guard, per row: one false link would
  * fuse two people, and a row linking records that contradict each other is a person's call) — and
  * the pairs in between (tier fuzzy, or names alone) become review entries.
+ *
+ * Place fields are weighed by how common their value is among the tenant's records (stored and the
+ * chunk's earlier rows): two strangers in one big town share a suburb and a postcode, which the
+ * model's fixed weights would count as strong evidence (@stratum/matching, term frequencies).
  */
-import { compareRecords, decide, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
+import { combinedFrequencies, compareRecords, decide, scorerOf, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
 import { TenantRecords } from './record-index';
 
 export interface MatchCandidate {
@@ -37,15 +41,18 @@ export interface RowDecisions {
 export interface ChunkMatchOptions {
   /** Blocks over this size are skipped (a placeholder value says nothing about identity). Default 1000. */
   readonly maxBlockSize?: number;
+  /** Weigh place values by their frequency among the tenant's records (default true). */
+  readonly termFrequencies?: boolean;
 }
 
 /**
  * Each row against the stored records (the tenant's index, caught up under the import lock) and
  * the chunk's earlier rows, which share the stored records' blocking passes.
  */
-export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecords, scorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
+export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecords, modelScorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
   const maxBlockSize = options.maxBlockSize ?? 1000;
   const earlier = new TenantRecords(stored.passes);
+  const scorer = options.termFrequencies === false ? modelScorer : scorerOf(modelScorer.model, { frequencies: combinedFrequencies(stored.counts, earlier.counts) });
   const { review, cannotLink } = scorer.model.thresholds;
   const recordOf = (key: string): MatchRecord => (earlier.get(key) ?? stored.get(key))!.match;
   const out: RowDecisions[] = [];

@@ -15,13 +15,14 @@
  * indexes are dropped when it is exceeded (read again on their next chunk).
  */
 import type { Knex } from 'knex';
-import { DEFAULT_BLOCKING_PASSES, type BlockingPass, type MatchRecord } from '@stratum/matching';
+import { DEFAULT_BLOCKING_PASSES, ValueCounts, type BlockingPass, type MatchRecord } from '@stratum/matching';
 import type { MatchCandidate } from './match-chunk';
 import { personRecordKey } from './person-record';
 
-/** One tenant's stored records, by id and by blocking key. */
+/** One tenant's stored records, by id and by blocking key, and how common each place value is among them (term frequencies). */
 export class TenantRecords {
   private readonly byKey = new Map<string, MatchCandidate>();
+  readonly counts = new ValueCounts();
   private readonly blocks: Array<Map<string, MatchCandidate[]>>;
   /** The highest `seq` read or added. */
   loadedSeq = 0;
@@ -56,6 +57,7 @@ export class TenantRecords {
   add(candidate: MatchCandidate): void {
     if (this.byKey.has(candidate.recordKey)) return;
     this.byKey.set(candidate.recordKey, candidate);
+    this.counts.add(candidate.match);
     this.passes.forEach((pass, i) => {
       const key = pass.key(candidate.match);
       if (key === null) return;
