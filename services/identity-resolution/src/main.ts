@@ -12,6 +12,7 @@ import { runStagesProcess } from '@stratum/stream';
 import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
 import { createPersonImportResolver } from './import/import-resolver';
+import { statisticsRefresher } from './import/planner-statistics';
 import { createRecordIndex } from './import/record-index';
 import { personImportStage } from './import/stage';
 import { promIdentityMetrics, promImportMetrics, promOutboxMetrics } from './metrics';
@@ -39,6 +40,7 @@ const importResolver = createPersonImportResolver({
   newProfileId,
   maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE,
   index: createRecordIndex({ maxRecords: config.IDENTITY_IMPORT_INDEX_MAX_RECORDS }),
+  statistics: statisticsRefresher(db, { onError: (err) => logger.child({ component: 'person-import' }).warn({ err }, 'ANALYZE of the identity tables failed; the import goes on with the statistics it has') }),
 });
 
 const sender = await kafkaOutboxSender(

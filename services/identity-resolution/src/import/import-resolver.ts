@@ -42,6 +42,7 @@ import { auditIdOf } from '../resolve/resolver';
 import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } from '../resolve/store';
 import { matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
 import { importedPerson, type ImportedPerson } from './person-record';
+import { statisticsRefresher, type StatisticsRefresher } from './planner-statistics';
 import { createRecordIndex, type RecordIndex } from './record-index';
 import { importStoreErrors, insertPersonRecords, profilesOfKeys, provenanceOf, type MatchProvenance } from './store';
 
@@ -80,6 +81,8 @@ export interface PersonImportResolverDependencies {
   maxBlockSize?: number;
   /** The tenants' stored records in memory (default: one of its own, default budget). */
   index?: RecordIndex;
+  /** Re-analyses the tables as tenants grow (default: planner-statistics.ts's defaults). */
+  statistics?: StatisticsRefresher;
   now?(): number;
   raceAttempts?: number;
 }
@@ -91,6 +94,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
   const maxBlockSize = deps.maxBlockSize ?? 1000;
   const attempts = deps.raceAttempts ?? 5;
   const index = deps.index ?? createRecordIndex();
+  const statistics = deps.statistics ?? statisticsRefresher(deps.db);
   return {
     async resolve(tenantId, rows) {
       const all = rows.map(importedPerson);
@@ -103,7 +107,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
       const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
       for (let attempt = 1; ; attempt++) {
         try {
-          const { resolution, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ resolution: ImportResolution; committed: { fresh: readonly ImportedPerson[]; maxSeq: number } | null }> => {
+          const { resolution, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ resolution: ImportResolution; committed: { fresh: readonly ImportedPerson[]; maxSeq: number; records: number } | null }> => {
             const stored = await index.catchUp(trx, tenantId);
             await lockDoNotContactShared(trx, tenantId);
             const freshIdx = [...firstOf.values()].filter((i) => !stored.has(all[i]!.recordKey)).sort((a, b) => a - b);
@@ -202,11 +206,14 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
                 pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
                 profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
               },
-              committed: { fresh, maxSeq },
+              committed: { fresh, maxSeq, records: stored.size + fresh.length },
             };
           });
           // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
-          if (committed) index.committed(tenantId, committed.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), committed.maxSeq);
+          if (committed) {
+            index.committed(tenantId, committed.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), committed.maxSeq);
+            statistics.grown(tenantId, committed.records);
+          }
           return resolution;
         } catch (err) {
           const redo =
