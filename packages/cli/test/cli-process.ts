@@ -1,9 +1,21 @@
-/** Runs `stratum <args>` as users do (node + tsx, a real child process) and watches its output. */
+/**
+ * Runs `stratum <args>` as users do (a real node child process) and watches its output. The CLI
+ * is the bundle jest's global setup compiled from src/ for this run (cli-bundle.ts: one file to
+ * load instead of hundreds through tsx); without one (STRATUM_CLI_TEST_RUNNER=tsx, or no global
+ * setup) it is `node --import tsx src/main.ts`, as `pnpm stratum` runs it.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { BUNDLE_VAR, bundleArgs } from './cli-bundle';
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 const cli = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+
+/** node's arguments before the CLI's own. */
+function entry(): string[] {
+  const bundle = process.env[BUNDLE_VAR];
+  return bundle ? bundleArgs(bundle) : ['--import', 'tsx', cli];
+}
 
 export interface CliProcess {
   child: ChildProcess;
@@ -13,9 +25,19 @@ export interface CliProcess {
   err(): string;
 }
 
+export interface CliOptions {
+  /** Written to the process's standard input, which is then closed (default: no standard input). */
+  input?: string;
+}
+
 /** Starts `stratum <args>` in the background. */
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function startCli(args: string[], env: Record<string, string> = {}, options: CliOptions = {}): CliProcess {
+  const child = spawn(process.execPath, [...entry(), ...args], {
+    cwd: repoRoot,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,8 +47,8 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
 }
 
 /** Runs `stratum <args>` to completion. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const p = startCli(args, env);
+export async function runCli(args: string[], env: Record<string, string> = {}, options: CliOptions = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const p = startCli(args, env, options);
   const code = await p.exit;
   return { code, out: p.out(), err: p.err() };
 }

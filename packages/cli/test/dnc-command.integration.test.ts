@@ -4,7 +4,6 @@
  * do-not-contact (readCurrentProfiles + doNotContactNow, as the delivery stages do), a re-run adds
  * nothing, bad lines are reported by number and never stop the import, removal unmarks.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { join } from 'node:path';
 import { createDb, withTenant, type Db } from '@stratum/db';
 import { doNotContactNow, readCurrentProfiles } from '@stratum/delivery';
 import { useTestPostgres, type TestDatabase } from '@stratum/testing';
-import { repoRoot, runCli } from './cli-process';
+import { runCli } from './cli-process';
 
 const postgres = useTestPostgres();
 let database: TestDatabase;
@@ -142,13 +141,7 @@ test('one value per line with --type, NDJSON, and standard input; a dry run chan
   expect(listed).toEqual(['42']);
 
   // Standard input, one phone per line.
-  const stdin = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/cli/src/main.ts'), 'dnc', 'import', '-', '--tenant', 'acme', '--type', 'phone', '--json'], { cwd: repoRoot, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('close', (code) => resolve({ code, out }));
-    child.stdin.end('+61 412 345 678\n0412 345 678\n');
-  });
+  const stdin = await runCli(['dnc', 'import', '-', '--tenant', 'acme', '--type', 'phone', '--json'], env, { input: '+61 412 345 678\n0412 345 678\n' });
   expect(stdin.code).toBe(0);
   // Without --region a national number cannot be read, and the report says why.
   expect(json<Report>(stdin.out)).toMatchObject({ format: 'values', read: 2, valid: 1, alreadyListed: 1, invalidLines: [{ line: 2, column: null, reason: 'no_phone_region' }] });

@@ -7,10 +7,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { createDb, withTenant, type Db } from '@stratum/db';
 import { collectRecords, uniqueTopics, useTestPostgres, useTestStack, type TestDatabase } from '@stratum/testing';
-import { repoRoot, runCli } from './cli-process';
+import { runCli } from './cli-process';
 
 const postgres = useTestPostgres();
 const stack = useTestStack();
@@ -180,13 +179,9 @@ test('NDJSON with --map, and a malformed line rejected with its line number', as
 test('standard input is spooled and hashed like a file; no database is a usage error', async () => {
   const topic = await topicFor();
   const csv = 'first_name,last_name,email\nLin,Chen,lin@example.com\n';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/cli/src/main.ts'), ...importArgs('-', topic)], { cwd: repoRoot, env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stdin.end(csv);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  expect(code).toBe(0);
-  expect(json<Report>(out)).toMatchObject({ rowsRead: 1, accepted: 1, produced: 1, rejectFile: null });
+  const piped = await runCli(importArgs('-', topic), env, { input: csv });
+  expect(piped.code).toBe(0);
+  expect(json<Report>(piped.out)).toMatchObject({ rowsRead: 1, accepted: 1, produced: 1, rejectFile: null });
 
   const noDb = await runCli(importArgs(join(dir, 'people.csv'), topic, '--json'), { ...env, DATABASE_URL: '' });
   expect(noDb.code).toBe(2);

@@ -15,9 +15,21 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function up(ports: { gateway: number; postgres: number; ingest: number; dedup: number; identity: number; profileApi: number }): Promise<{ p: CliProcess; writeKey: string; adminKey: string | null }> {
+interface Ports {
+  gateway: number;
+  postgres: number;
+  ingest: number;
+  dedup: number;
+  identity: number;
+  delivery: number;
+  retry: number;
+  profileApi: number;
+}
+
+async function up(ports: Ports): Promise<{ p: CliProcess; writeKey: string; adminKey: string | null }> {
   const p = startCli(
-    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup), '--identity-metrics-port', String(ports.identity), '--profile-api-port', String(ports.profileApi)],
+    // Every port a free one: the delivery and retry metrics default to 9468 and 9469, which another test run on this machine may hold.
+    ['start', '--port', '0', '--registry-port', '0', '--data-dir', dataDir, '--gateway-port', String(ports.gateway), '--postgres-port', String(ports.postgres), '--ingest-metrics-port', String(ports.ingest), '--dedup-metrics-port', String(ports.dedup), '--identity-metrics-port', String(ports.identity), '--delivery-metrics-port', String(ports.delivery), '--retry-metrics-port', String(ports.retry), '--profile-api-port', String(ports.profileApi)],
     { DATABASE_URL: '' },
   );
   await until(() => /Ctrl-C stops everything/.test(p.out()) || p.child.exitCode !== null, 120_000, 'the banner');
@@ -35,12 +47,21 @@ async function metricReaches(url: string, pattern: RegExp): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (!pattern.test(await (await fetch(url)).text())) {
     if (Date.now() > deadline) throw new Error(`${url} did not show ${pattern} within 30 s`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 it('runs gateway, ingest, dedup, identity resolution and the profile API on embedded PostgreSQL; the demo write key works and survives a restart', async () => {
-  const ports = { gateway: await closedPort(), postgres: await closedPort(), ingest: await closedPort(), dedup: await closedPort(), identity: await closedPort(), profileApi: await closedPort() };
+  const ports: Ports = {
+    gateway: await closedPort(),
+    postgres: await closedPort(),
+    ingest: await closedPort(),
+    dedup: await closedPort(),
+    identity: await closedPort(),
+    delivery: await closedPort(),
+    retry: await closedPort(),
+    profileApi: await closedPort(),
+  };
   const first = await up(ports);
   try {
     expect(first.p.out()).toMatch(new RegExp(`Gateway \\(Segment API\\)\\s+http://127.0.0.1:${ports.gateway}`));
