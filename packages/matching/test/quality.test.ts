@@ -10,15 +10,17 @@
 import { PERSON_MATCH_MODEL, blockingRecall, candidatePairs, cleanPerson, linkRecords, pairwiseQuality, scorerOf, toMatchRecord, valueFrequencies, type LinkResult, type MatchRecord } from '../src/index';
 import { febrl, generatedPersons, rldata500, type Dataset } from './datasets';
 
-// Reached, with and without term frequencies alike: FEBRL 1 F1 0.9990 (499 of 500 pairs), FEBRL 2
-// 1.0000, FEBRL 3 0.9992 (6,527 of 6,538), RLdata500 0.9899 (49 of 50), no false merge in any.
+// Reached, with and without term frequencies alike: FEBRL 1 F1 0.9970, FEBRL 2 0.9990, FEBRL 3
+// 0.9979, RLdata500 0.9899 (49 of 50), no false merge in any. (FEBRL's were 0.9990 / 1.0000 /
+// 0.9992 before a strong merge needed some personal field not to contradict: the few duplicates
+// whose birth date and national id both changed wholesale now go to review.)
 // The rules that keep names-only, place-only and family-next-door pairs out of auto-merge cost
 // FEBRL 1 one pair and FEBRL 3 eleven (sent to review instead); RLdata500's missed pair is the
 // same full name with two of three birth-date parts changed (README.md).
 const FLOORS: readonly [string, number, () => Dataset][] = [
-  ['FEBRL 1', 0.9989, () => febrl(1)],
-  ['FEBRL 2', 0.9998, () => febrl(2)],
-  ['FEBRL 3', 0.9991, () => febrl(3)],
+  ['FEBRL 1', 0.9969, () => febrl(1)],
+  ['FEBRL 2', 0.9989, () => febrl(2)],
+  ['FEBRL 3', 0.9978, () => febrl(3)],
   ['RLdata500', 0.989, rldata500],
 ];
 
@@ -64,17 +66,18 @@ it.each(FLOORS)('%s: pairwise F1 ≥ %s, with and without term frequencies', (_n
 });
 
 // `pnpm stratum import generate --rows 5000 --seed 1`: fifty suburbs, so many different people
-// share one. Reached: F1 0.9992 without term frequencies (6 false merge links, 1,175 reviews of
-// different people), 0.9993 with them (5, and 208): the shared big-town suburb and postcode no
-// longer weigh ~19 bits between them. One true pair is in review either way.
+// share one. Reached: F1 1.0000 with and without term frequencies (no false merge: namesakes in
+// one town whose birth dates and ids contradict go to review), 1,181 reviews of different people
+// without them and 213 with them: the shared big-town suburb and postcode no longer weigh ~19 bits
+// between them. Two true pairs are in review either way (their records are linked through others).
 it('generated file: term frequencies keep F1 and cut reviews of different people by four fifths', () => {
   const dataset = generatedPersons();
   const records = prepare(dataset);
   const plain = run(dataset, records, false);
   const adjusted = run(dataset, records, true);
-  expect(plain.f1).toBeGreaterThanOrEqual(0.9991);
-  expect(adjusted.f1).toBeGreaterThanOrEqual(0.9992);
+  expect(plain.f1).toBeGreaterThanOrEqual(0.9999);
+  expect(adjusted.f1).toBeGreaterThanOrEqual(0.9999);
   expect(reviews(plain.result, records, dataset).different).toBeGreaterThan(1000);
-  expect(reviews(adjusted.result, records, dataset)).toEqual({ same: 1, different: expect.any(Number) });
-  expect(reviews(adjusted.result, records, dataset).different).toBeLessThanOrEqual(210);
+  expect(reviews(adjusted.result, records, dataset)).toEqual({ same: 2, different: expect.any(Number) });
+  expect(reviews(adjusted.result, records, dataset).different).toBeLessThanOrEqual(215);
 });

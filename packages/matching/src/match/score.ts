@@ -160,7 +160,12 @@ export function classify(comparison: Comparison, scorer: Scorer): { tier: MatchT
   // And a family name plus a suburb is a relative next door, not the same person: unless both
   // names agree, something personal (birth date, national id, email, phone) must agree as well.
   const personal = PERSONAL.some(agrees) || (agrees(GIVEN) && agrees(FAMILY));
-  return comparison.score >= autoMerge && corroborated && named && personal ? { tier: 'strong', action: 'merge' } : { tier: 'fuzzy', action: 'review' };
+  // Nor when every personal field the two records both have contradicts: namesakes in one town,
+  // born years apart, with different national ids, are two people however much the place agrees
+  // (the place fields are not independent evidence: a suburb implies its postcode and state).
+  const known = PERSONAL.filter((i) => comparison.levels[i] !== MISSING);
+  const contradicted = known.length > 0 && known.every((i) => comparison.weights[i]! < 0);
+  return comparison.score >= autoMerge && corroborated && named && personal && !contradicted ? { tier: 'strong', action: 'merge' } : { tier: 'fuzzy', action: 'review' };
 }
 
 /** The full, explained decision for a pair. */
