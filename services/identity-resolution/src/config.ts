@@ -24,7 +24,8 @@ export const identityConfig = defineConfig({
   IDENTITY_IMPORT_GROUP_ID: identifier("the person-import stage's consumer group").default('identity-resolution.import'),
   IDENTITY_IMPORT_MAX_BLOCK_SIZE: integer({ min: 2, max: 100_000 }).default(1000),
   IDENTITY_IMPORT_INDEX_MAX_RECORDS: integer({ min: 1, max: 1_000_000_000 }).default(1_000_000),
-  IDENTITY_IMPORT_BATCH_SIZE: integer({ min: 1, max: 20_000 }).default(2000),
+  IDENTITY_IMPORT_BATCH_SIZE: integer({ min: 1, max: 20_000 }).default(4000),
+  IDENTITY_IMPORT_TRANSACTION_ROWS: integer({ min: 1, max: 20_000 }).default(1000),
 });
 
 export type IdentityConfig = ConfigOf<typeof identityConfig.shape>;

@@ -40,6 +40,7 @@ const importResolver = createPersonImportResolver({
   newProfileId,
   maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE,
   index: createRecordIndex({ maxRecords: config.IDENTITY_IMPORT_INDEX_MAX_RECORDS }),
+  subChunkRows: config.IDENTITY_IMPORT_TRANSACTION_ROWS,
   statistics: statisticsRefresher(db, { onError: (err) => logger.child({ component: 'person-import' }).warn({ err }, 'ANALYZE of the identity tables failed; the import goes on with the statistics it has') }),
 });
 

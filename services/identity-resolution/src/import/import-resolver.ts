@@ -40,10 +40,10 @@ import { lookupKeys } from '../resolve/plan-input';
 import { profileChangeEntries } from '../resolve/profile-changes';
 import { auditIdOf } from '../resolve/resolver';
 import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } from '../resolve/store';
-import { matchChunk, type RowDecisions, type RowMatch } from './match-chunk';
+import { matchChunk, matchChunkInSlices, type MatchCandidate, type RowDecisions, type RowMatch } from './match-chunk';
 import { importedPerson, type ImportedPerson } from './person-record';
 import { statisticsRefresher, type StatisticsRefresher } from './planner-statistics';
-import { createRecordIndex, type RecordIndex } from './record-index';
+import { createRecordIndex, type RecordIndex, type TenantRecords } from './record-index';
 import { importStoreErrors, insertPersonRecords, profilesOfKeys, provenanceOf, type MatchProvenance } from './store';
 
 export const FUZZY_RULE = 'fuzzy:fellegi_sunter';
@@ -63,6 +63,8 @@ export interface ImportResolution {
   readonly merges: number;
   readonly profilesCreated: number;
   readonly pairsCompared: number;
+  /** Rows whose decisions were worked out while the sub-chunk before them was written. */
+  readonly decidedAhead: number;
   /** Per input row (in order): its profile, or null when skipped. */
   readonly profileIds: ReadonlyArray<string | null>;
 }
@@ -83,6 +85,11 @@ export interface PersonImportResolverDependencies {
   index?: RecordIndex;
   /** Re-analyses the tables as tenants grow (default: planner-statistics.ts's defaults). */
   statistics?: StatisticsRefresher;
+  /**
+   * Rows per transaction (default 1000): a stage chunk is resolved in sub-chunks, each one's
+   * matching worked out while the one before is written.
+   */
+  subChunkRows?: number;
   now?(): number;
   raceAttempts?: number;
 }
@@ -95,37 +102,43 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
   const attempts = deps.raceAttempts ?? 5;
   const index = deps.index ?? createRecordIndex();
   const statistics = deps.statistics ?? statisticsRefresher(deps.db);
-  return {
-    async resolve(tenantId, rows) {
-      const all = rows.map(importedPerson);
-      // A row delivered twice within the chunk counts once.
-      const firstOf = new Map<string, number>();
-      all.forEach((p, i) => firstOf.has(p.recordId) || firstOf.set(p.recordId, i));
-      await deps.partitions.ensure(all.map((p) => p.row.receivedAt));
-      const settings = await deps.settingsFor(tenantId);
-      // Record identifiers (external_id) rank last: an exact identifier anchors a row when it has one, so the audit tells exact links from fuzzy ones.
-      const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const { resolution, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ resolution: ImportResolution; committed: { fresh: readonly ImportedPerson[]; maxSeq: number; records: number } | null }> => {
+  const subChunkRows = deps.subChunkRows ?? 1000;
+  const candidateOf = (p: ImportedPerson): MatchCandidate => ({ match: p.match, recordKey: p.recordKey });
+
+  /** Starts working out `people`'s decisions while the chunk before (`pending`, not committed yet) is written. */
+  const lookAhead = (people: readonly ImportedPerson[], stored: TenantRecords, pending: readonly MatchCandidate[]): Lookahead => {
+    const ahead: Lookahead = { rows: people.map(candidateOf), expectedSeq: null, cancelled: false, decisions: Promise.resolve(null) };
+    ahead.decisions = matchChunkInSlices(ahead.rows, stored, scorer, { maxBlockSize, pending, cancelled: () => ahead.cancelled });
+    return ahead;
+  };
+
+  /**
+   * One sub-chunk in one tenant transaction (redone on a race). `ahead`: decisions worked out in
+   * advance, used only if the index holds exactly what they assumed (the previous sub-chunk
+   * committed, nothing else arrived) and the rows to resolve are the ones they were for.
+   * `onMatched`: called once this sub-chunk's decisions are known, to start the next one's.
+   */
+  async function resolvePart(
+    tenantId: string,
+    people: readonly ImportedPerson[],
+    settings: IdentitySettings,
+    planSettings: IdentitySettings,
+    ahead: Lookahead | null,
+    onMatched: ((stored: TenantRecords, pending: readonly MatchCandidate[]) => void) | null,
+  ): Promise<PartResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+          const { result, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ result: PartResult; committed: { fresh: readonly MatchCandidate[]; maxSeq: number; records: number } | null }> => {
             const stored = await index.catchUp(trx, tenantId);
             await lockDoNotContactShared(trx, tenantId);
-            const freshIdx = [...firstOf.values()].filter((i) => !stored.has(all[i]!.recordKey)).sort((a, b) => a - b);
-            const fresh = freshIdx.map((i) => all[i]!);
-            if (fresh.length === 0) {
-              return {
-                resolution: { resolved: 0, skipped: rows.length, outcomes: { ...EMPTY_OUTCOMES }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, profileIds: rows.map(() => null) },
-                committed: null,
-              };
-            }
+            const fresh = people.filter((p) => !stored.has(p.recordKey));
+            if (fresh.length === 0) return { result: { ...NOTHING_RESOLVED, profileOf: new Map(), committedSeq: null }, committed: null };
 
-            // 2. Decisions, against the index.
-            const decisions = matchChunk(
-              fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })),
-              stored,
-              scorer,
-              { maxBlockSize },
-            );
+            // 2. Decisions, against the index (worked out ahead while the previous sub-chunk was written, when still valid).
+            const candidates = fresh.map(candidateOf);
+            const early = await decisionsAhead(ahead, stored, candidates);
+            const decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
+            onMatched?.(stored, candidates);
 
             // 3. Plan, as live events are planned.
             const planEvents: PlanEvent[] = fresh.map((p, i) => ({
@@ -192,29 +205,29 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
             ];
             await enqueueOutbox(trx, tenantId, entries);
 
-            const profileOfFresh = new Map(fresh.map((p, i) => [p.recordId, plan.events[i]!.profileId]));
             const outcomes = { ...EMPTY_OUTCOMES };
             explained.outcomes.forEach((o) => outcomes[o]++);
             return {
-              resolution: {
+              result: {
                 resolved: fresh.length,
-                skipped: rows.length - fresh.length,
                 outcomes,
                 reviews: explained.reviews.length,
                 merges: plan.merged.size,
                 profilesCreated: plan.newProfiles.size,
                 pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
-                profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOfFresh.get(p.recordId) ?? null) : null)),
+                decidedAhead: early ? fresh.length : 0,
+                profileOf: new Map(fresh.map((p, i) => [p.recordId, plan.events[i]!.profileId])),
+                committedSeq: maxSeq,
               },
-              committed: { fresh, maxSeq, records: stored.size + fresh.length },
+              committed: { fresh: candidates, maxSeq, records: stored.size + fresh.length },
             };
           });
           // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
           if (committed) {
-            index.committed(tenantId, committed.fresh.map((p) => ({ match: p.match, recordKey: p.recordKey })), committed.maxSeq);
+            index.committed(tenantId, committed.fresh, committed.maxSeq);
             statistics.grown(tenantId, committed.records);
           }
-          return resolution;
+          return result;
         } catch (err) {
           const redo =
             storeErrors.is(err, 'identity_race') ||
@@ -225,9 +238,97 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
           throw err;
         }
       }
+    }
+
+  return {
+    async resolve(tenantId, rows) {
+      const all = rows.map(importedPerson);
+      // A row delivered twice within the chunk counts once.
+      const firstOf = new Map<string, number>();
+      all.forEach((p, i) => firstOf.has(p.recordId) || firstOf.set(p.recordId, i));
+      await deps.partitions.ensure(all.map((p) => p.row.receivedAt));
+      const settings = await deps.settingsFor(tenantId);
+      // Record identifiers (external_id) rank last: an exact identifier anchors a row when it has one, so the audit tells exact links from fuzzy ones.
+      const planSettings: IdentitySettings = { ...settings, priority: [...settings.priority.filter((t) => t !== 'external_id'), 'external_id'] };
+      const unique = [...firstOf.values()].sort((a, b) => a - b).map((i) => all[i]!);
+      const parts: ImportedPerson[][] = [];
+      for (let i = 0; i < unique.length; i += subChunkRows) parts.push(unique.slice(i, i + subChunkRows));
+
+      const total = { ...NOTHING_RESOLVED, outcomes: { ...EMPTY_OUTCOMES } };
+      const profileOf = new Map<string, string>();
+      const next: { ahead: Lookahead | null } = { ahead: null };
+      for (let k = 0; k < parts.length; k++) {
+        const ahead = next.ahead;
+        next.ahead = null;
+        const following = parts[k + 1];
+        const startNext = following
+          ? (stored: TenantRecords, pending: readonly MatchCandidate[]) => {
+              // A redone attempt starts it again, from what the attempt decided.
+              if (next.ahead) next.ahead.cancelled = true;
+              next.ahead = lookAhead(following, stored, pending);
+            }
+          : null;
+        const part = await resolvePart(tenantId, parts[k]!, settings, planSettings, ahead, startNext);
+        if (ahead) ahead.cancelled = true;
+        // Set by startNext during resolvePart (a closure the compiler does not follow).
+        const started = next.ahead as Lookahead | null;
+        if (started) {
+          if (part.committedSeq === null) started.cancelled = true;
+          else started.expectedSeq = part.committedSeq;
+        }
+        total.resolved += part.resolved;
+        total.reviews += part.reviews;
+        total.merges += part.merges;
+        total.profilesCreated += part.profilesCreated;
+        total.pairsCompared += part.pairsCompared;
+        total.decidedAhead += part.decidedAhead;
+        for (const o of Object.keys(total.outcomes) as RowOutcome[]) total.outcomes[o] += part.outcomes[o];
+        part.profileOf.forEach((profileId, recordId) => profileOf.set(recordId, profileId));
+      }
+      return {
+        ...total,
+        skipped: rows.length - total.resolved,
+        profileIds: all.map((p, i) => (firstOf.get(p.recordId) === i ? (profileOf.get(p.recordId) ?? null) : null)),
+      };
     },
   };
 }
+
+/** A sub-chunk's decisions, being worked out while the sub-chunk before it is written. */
+interface Lookahead {
+  readonly rows: readonly MatchCandidate[];
+  decisions: Promise<RowDecisions[] | null>;
+  /** The index's `loadedSeq` once the sub-chunk before committed (null until then). */
+  expectedSeq: number | null;
+  cancelled: boolean;
+}
+
+/** The decisions worked out ahead, if they were for these rows against exactly this index; null otherwise. */
+async function decisionsAhead(ahead: Lookahead | null, stored: TenantRecords, rows: readonly MatchCandidate[]): Promise<RowDecisions[] | null> {
+  if (!ahead) return null;
+  const valid = ahead.expectedSeq !== null && stored.loadedSeq === ahead.expectedSeq && ahead.rows.length === rows.length && ahead.rows.every((r, i) => r.recordKey === rows[i]!.recordKey);
+  if (!valid) {
+    ahead.cancelled = true;
+    return null;
+  }
+  return ahead.decisions;
+}
+
+interface PartResult {
+  readonly resolved: number;
+  readonly outcomes: Record<RowOutcome, number>;
+  readonly reviews: number;
+  readonly merges: number;
+  readonly profilesCreated: number;
+  readonly pairsCompared: number;
+  readonly decidedAhead: number;
+  /** Profile per resolved row's record id. */
+  readonly profileOf: ReadonlyMap<string, string>;
+  /** The highest person-record seq it committed; null when it committed nothing. */
+  readonly committedSeq: number | null;
+}
+
+const NOTHING_RESOLVED = { resolved: 0, outcomes: { exact: 0, strong: 0, fuzzy: 0, new: 0 }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, decidedAhead: 0 };
 
 function linkIdentifier(key: string): PlanIdentifier {
   return { key, ref: parseIdentifierKey(key), value: null };
