@@ -22,7 +22,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
-      'import-x/no-extraneous-dependencies': ['error', { devDependencies: ['**/*.test.ts', '**/test/**', '**/bench/**'] }],
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: ['**/*.test.ts', '**/test/**', '**/bench/**', '**/src/testing.ts'] }],
       'no-restricted-imports': ['error', { patterns: [deepImport, serviceImport, crossFolder] }],
     },
   },

@@ -5,23 +5,13 @@
  * duplicate key fails the transaction, and a stage moves rows with ON CONFLICT / RETURNING, is
  * empty after each use and rolls back with the transaction.
  */
-import { useTestPostgres, type TestDatabase } from '@stratum/testing';
 import type { Knex } from 'knex';
-import { writeThroughStage, createDb, migrateToLatest, withTenant, type CopyColumn, type CopyValue, type Db } from '../src';
+import { writeThroughStage, withTenant, type CopyColumn, type CopyValue, type Db } from '../src';
+import { useMigratedDatabase } from '../src/testing';
 
-const postgres = useTestPostgres();
-let database: TestDatabase;
+const migrated = useMigratedDatabase();
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db } = migrated));
 
 const TRAIT_COLUMNS: CopyColumn[] = [
   ['tenant_id', 'text'],

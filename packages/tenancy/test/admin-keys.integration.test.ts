@@ -1,21 +1,12 @@
 /** Admin keys → tenant: the cached directory the profile API authenticates with. */
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { closedPort, useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { createDb, type Db } from '@stratum/db';
+import { closedPort } from '@stratum/testing';
 import { createAdminKeyDirectory, hashWriteKey, provisionTenant, tenancyErrors, tenantForAdminKey } from '../src';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
-const postgres = useTestPostgres();
-let database: TestDatabase;
+const migrated = useMigratedDatabase();
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db } = migrated));
 
 test('an admin key names its tenant; unknown keys and write keys do not', async () => {
   const t = await provisionTenant(db, { name: 'admin-acme' });

@@ -1,6 +1,5 @@
 /** The dedup window: configured per tenant and per source, resolved (source, else tenant, else null) for services. */
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { type Db } from '@stratum/db';
 import {
   createSource,
   createTenancyDirectory,
@@ -16,20 +15,11 @@ import {
   updateSource,
   updateTenant,
 } from '../src';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
-const postgres = useTestPostgres();
-let database: TestDatabase;
+const migrated = useMigratedDatabase();
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db } = migrated));
 
 const HOUR = 3600;
 const DAY = 86_400;

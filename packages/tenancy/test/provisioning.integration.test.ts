@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { createDb, type Db } from '@stratum/db';
+import { type TestDatabase } from '@stratum/testing';
 import {
   createSource,
   createTenancyDirectory,
@@ -14,20 +14,12 @@ import {
   updateSource,
   type TrackingPlan,
 } from '../src';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
-const postgres = useTestPostgres();
+const migrated = useMigratedDatabase();
 let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db, database } = migrated));
 
 const plan: TrackingPlan = {
   mode: 'block',

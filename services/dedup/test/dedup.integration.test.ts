@@ -6,7 +6,7 @@
  * every id exactly once: the sets are compared, and any copy fails.
  */
 import { join } from 'node:path';
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
+import { type Db } from '@stratum/db';
 import { exampleRecords, type UniqueEvent, type ValidEvent } from '@stratum/schemas';
 import { provisionTenant } from '@stratum/tenancy';
 import {
@@ -16,29 +16,20 @@ import {
   produceRecords,
   spawnTsProcess,
   uniqueName,
-  useTestPostgres,
   useTestStack,
   waitFor,
   type CollectedRecord,
   type TestDatabase,
   type TsProcess,
 } from '@stratum/testing';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
 jest.setTimeout(240_000);
 const stack = useTestStack();
-const postgres = useTestPostgres();
+const migrated = useMigratedDatabase();
 let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db, database } = migrated));
 
 interface Topics {
   valid: string;

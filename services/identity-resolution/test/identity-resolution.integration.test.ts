@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
+import { type Db } from '@stratum/db';
 import { exampleRecords, type Identifier, type UniqueEvent } from '@stratum/schemas';
 import {
   collectRecords,
@@ -16,28 +16,19 @@ import {
   produceRecords,
   spawnTsProcess,
   uniqueName,
-  useTestPostgres,
   useTestStack,
   waitFor,
   type TestDatabase,
   type TsProcess,
 } from '@stratum/testing';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
 jest.setTimeout(180_000);
 const stack = useTestStack();
-const postgres = useTestPostgres();
+const migrated = useMigratedDatabase();
 let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db, database } = migrated));
 
 const TOPICS = ['unique', 'resolved', 'changes', 'audit', 'invalid'] as const;
 type Topics = Record<(typeof TOPICS)[number], string>;

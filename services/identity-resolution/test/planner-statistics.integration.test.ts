@@ -2,23 +2,14 @@
  * The import stage's ANALYZE schedule against a real PostgreSQL: first at `firstAt` records, then
  * each time the tenant's records grew by `factor`, one at a time, per tenant.
  */
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { closedPort, useTestPostgres, type TestDatabase } from '@stratum/testing';
+import { createDb, type Db } from '@stratum/db';
+import { closedPort } from '@stratum/testing';
 import { statisticsRefresher } from '../src/import/planner-statistics';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
-const postgres = useTestPostgres();
-let database: TestDatabase;
+const migrated = useMigratedDatabase();
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db } = migrated));
 
 const analyseCount = async () => Number((await db.raw<{ rows: Array<{ n: string }> }>("SELECT analyze_count AS n FROM pg_stat_user_tables WHERE relname = 'identifiers'")).rows[0]!.n);
 
