@@ -8,26 +8,18 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { createDb, migrateToLatest, type Db } from '@stratum/db';
+import { type Db } from '@stratum/db';
 import { exampleRecords, type PersonImport, type UniqueEvent } from '@stratum/schemas';
 import { personRow } from './person-rows';
-import { collectToEnd, metricsUrlFrom, produceRecords, spawnTsProcess, uniqueName, useTestPostgres, useTestStack, waitFor, type TestDatabase, type TsProcess } from '@stratum/testing';
+import { collectToEnd, metricsUrlFrom, produceRecords, spawnTsProcess, uniqueName, useTestStack, waitFor, type TestDatabase, type TsProcess } from '@stratum/testing';
+import { useMigratedDatabase } from '@stratum/db/testing';
 
 jest.setTimeout(180_000);
 const stack = useTestStack();
-const postgres = useTestPostgres();
+const migrated = useMigratedDatabase();
 let database: TestDatabase;
 let db: Db;
-
-beforeAll(async () => {
-  database = await postgres.newDatabase();
-  db = createDb(database.url);
-  await migrateToLatest(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
-});
+beforeAll(() => ({ db, database } = migrated));
 
 const TOPICS = ['unique', 'resolved', 'changes', 'audit', 'invalid', 'persons'] as const;
 type Topics = Record<(typeof TOPICS)[number], string>;
@@ -100,10 +92,12 @@ it('resolves a file of duplicates into profiles with audited scores, a review en
     row(7, { givenName: 'Tom', familyName: 'Baker' }), // names alone: review
     row(8, { givenName: 'Kim', familyName: 'Lee', dateOfBirth: '1999-09-09', postcode: '2000' }),
   ];
-  await produceRecords(stack, { topic: topics.persons, schema: 'persons.import', records: rows.map((value) => ({ key: TENANT, value })) });
-
   const p = start(topics, { live: uniqueName('identity'), import: uniqueName('identity-import') });
   await waitFor(() => metricsUrlFrom(p.stdout()) !== null || p.child.exitCode !== null, { timeoutMs: 30_000, what: 'identity-resolution to start' });
+  // The file arrives after Ann's live profile exists (the two stages consume independently, so
+  // produced together either could go first; row 1 is about finding the live profile).
+  await waitFor(async () => (await count("SELECT count(*) AS n FROM identifiers WHERE tenant_id = ? AND type = 'email'", [TENANT])) === 1, { timeoutMs: 30_000, what: "Ann's live profile" });
+  await produceRecords(stack, { topic: topics.persons, schema: 'persons.import', records: rows.map((value) => ({ key: TENANT, value })) });
   await waitFor(async () => (await count('SELECT count(*) AS n FROM person_records WHERE tenant_id = ?', [TENANT])) === rows.length, { timeoutMs: 60_000, what: 'the rows to be resolved' });
   await waitFor(async () => (await count('SELECT count(*) AS n FROM identity_outbox')) === 0, { timeoutMs: 30_000, what: 'the outbox to drain' });
   const metrics = await (await fetch(metricsUrlFrom(p.stdout())!)).text();
