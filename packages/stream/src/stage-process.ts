@@ -92,8 +92,11 @@ export async function runStagesProcess(
     );
   }
   const stopAll = async () => {
-    // In reverse: the last stage holds onStop (the pools), which the others may still be using.
-    for (const r of [...running].reverse()) await r.stop();
+    // The others together (each waits up to a fetch for its consumer to leave the group, ~5 s), then
+    // the last: it holds onStop (the pools), which the others may still be using until they stopped.
+    const last = running.at(-1);
+    await Promise.all(running.slice(0, -1).map((r) => r.stop()));
+    await last?.stop();
   };
   const done = Promise.all(running.map((r) => r.done)).then(() => undefined);
   const health = await startHealthServer({
