@@ -121,6 +121,12 @@ describe('generatePersons', () => {
     expect(new Set(rows.map((r) => r.rec_id)).size).toBe(5000);
   });
 
+  it("gives no two people one e-mail address (a namesake who drew a taken one gets the entity's number in it)", () => {
+    const originals = [...generatePersons({ ...options, rows: 50_000, maxDups: 0 })].filter((r) => r.email !== '');
+    expect(new Set(originals.map((r) => r.email)).size).toBe(originals.length);
+    expect(originals.some((r) => r.email.includes(r.entity_id.slice('ent-'.length)))).toBe(true);
+  });
+
   it('is deterministic by seed', () => {
     const a = [...csvLines(generatePersons(options))].join('');
     const b = [...csvLines(generatePersons(options))].join('');

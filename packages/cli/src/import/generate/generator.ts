@@ -47,8 +47,13 @@ function landline(random: Random, area: string): string {
   return `0${area}${area === '7' ? '3' : random.pick(['8', '9'])}${random.digits(7)}`;
 }
 
-/** An original record of entity `n`. */
-export function originalPerson(random: Random, n: number): PersonRow {
+/**
+ * An original record of entity `n`. `takenEmails`: addresses earlier entities hold — a mailbox is
+ * one person's, so a namesake who drew the same address gets the entity number in it instead
+ * (without a random draw, so the rest of a seed's file is unchanged). Without it, 1M rows gave
+ * thousands of different people one e-mail, which the matcher rightly merges on the exact tier.
+ */
+export function originalPerson(random: Random, n: number, takenEmails?: Set<string>): PersonRow {
   const given = random.pick(GIVEN_NAMES);
   const family = surname(random);
   const [suburb, postcode, state] = random.pick(LOCALITIES);
@@ -58,7 +63,15 @@ export function originalPerson(random: Random, n: number): PersonRow {
       ? `04${random.digits(8)}`
       : landline(random, AREA_CODES[state] ?? '2')
     : '';
-  const email = random.chance(0.45) ? `${given}${random.pick(['.', '_', ''])}${family}${random.chance(0.3) ? random.int(1, 99) : ''}@${random.pick(EMAIL_DOMAINS)}` : '';
+  let email = '';
+  if (random.chance(0.45)) {
+    const local = `${given}${random.pick(['.', '_', ''])}${family}`;
+    const suffix = random.chance(0.3) ? random.int(1, 99) : '';
+    const domain = random.pick(EMAIL_DOMAINS);
+    email = `${local}${suffix}@${domain}`;
+    for (let k = 0; takenEmails?.has(email); k++) email = `${local}${n}${k === 0 ? '' : `.${k}`}@${domain}`;
+    takenEmails?.add(email);
+  }
   return {
     rec_id: `rec-${n}-org`,
     given_name: given,
@@ -154,8 +167,9 @@ export function* generatePersons(options: GenerateOptions): Generator<PersonRow>
     buffer.pop();
     return row;
   };
+  const takenEmails = new Set<string>();
   while (made < options.rows) {
-    const original = originalPerson(random, entity);
+    const original = originalPerson(random, entity, takenEmails);
     entity += 1;
     buffer.push(original);
     made += 1;
