@@ -9,7 +9,7 @@
  * the four data sets and the checked-in generated file.
  */
 import { resolve } from 'node:path';
-import { allDatasets, generatedPersons, type Dataset } from '../test/datasets';
+import { allDatasets, generatedPersons, reviewSplit, type Dataset } from '../test/datasets';
 import { PERSON_MATCH_MODEL, blockingRecall, candidatePairs, cleanPerson, linkRecords, pairwiseQuality, scorerOf, toMatchRecord, valueFrequencies } from '../src/index';
 
 function evaluate(dataset: Dataset, withFrequencies: boolean): void {
@@ -21,14 +21,7 @@ function evaluate(dataset: Dataset, withFrequencies: boolean): void {
   const quality = pairwiseQuality(result.clusterOf, dataset.entities);
   const candidates = candidatePairs(records);
   const recallOfBlocking = blockingRecall(candidates.left, candidates.right, dataset.entities);
-  const index = new Map(records.map((r, i) => [r.id, i]));
-  let same = 0;
-  let different = 0;
-  for (const d of result.decisions) {
-    if (d.action !== 'review') continue;
-    if (dataset.entities[index.get(d.a)!] === dataset.entities[index.get(d.b)!]) same++;
-    else different++;
-  }
+  const { same, different } = reviewSplit(result, records, dataset);
   console.log(
     [
       dataset.name.padEnd(10),

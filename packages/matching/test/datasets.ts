@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { PersonInput, SourceSettings } from '../src/index';
+import type { LinkResult, MatchRecord, PersonInput, SourceSettings } from '../src/index';
 
 export interface Dataset {
   readonly name: string;
@@ -32,24 +32,42 @@ function readCsv(path: string): ((column: string) => string)[] {
   });
 }
 
+/** A row in FEBRL's columns (which `stratum import generate` also writes) as a person. */
+function febrlPerson(r: (column: string) => string): PersonInput {
+  return {
+    id: r('rec_id'),
+    givenName: r('given_name'),
+    familyName: r('surname'),
+    streetNumber: r('street_number'),
+    addressLine1: r('address_1'),
+    addressLine2: r('address_2'),
+    locality: r('suburb'),
+    postcode: r('postcode'),
+    region: r('state'),
+    birthDate: r('date_of_birth'),
+    nationalId: r('soc_sec_id'),
+  };
+}
+
+/** Review-action pairs of a batch result that are the same person / different people. */
+export function reviewSplit(result: LinkResult, records: readonly MatchRecord[], dataset: Dataset): { same: number; different: number } {
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  let same = 0;
+  let different = 0;
+  for (const d of result.decisions) {
+    if (d.action !== 'review') continue;
+    if (dataset.entities[index.get(d.a)!] === dataset.entities[index.get(d.b)!]) same++;
+    else different++;
+  }
+  return { same, different };
+}
+
 /** FEBRL dataset 1, 2 or 3: Australian records; the entity is N in rec-N-org / rec-N-dup-k. */
 export function febrl(which: 1 | 2 | 3): Dataset {
   const rows = readCsv(`febrl/dataset${which}.csv`);
   return {
     name: `FEBRL ${which}`,
-    records: rows.map((r) => ({
-      id: r('rec_id'),
-      givenName: r('given_name'),
-      familyName: r('surname'),
-      streetNumber: r('street_number'),
-      addressLine1: r('address_1'),
-      addressLine2: r('address_2'),
-      locality: r('suburb'),
-      postcode: r('postcode'),
-      region: r('state'),
-      birthDate: r('date_of_birth'),
-      nationalId: r('soc_sec_id'),
-    })),
+    records: rows.map((r) => febrlPerson(r)),
     entities: rows.map((r) => /^rec-(\d+)-/.exec(r('rec_id'))![1]!),
     source: { country: 'AU' },
   };
@@ -82,21 +100,7 @@ export function generatedPersons(path = 'generated/persons-5000-seed1.csv'): Dat
   const rows = readCsv(path);
   return {
     name: 'generated',
-    records: rows.map((r) => ({
-      id: r('rec_id'),
-      givenName: r('given_name'),
-      familyName: r('surname'),
-      streetNumber: r('street_number'),
-      addressLine1: r('address_1'),
-      addressLine2: r('address_2'),
-      locality: r('suburb'),
-      postcode: r('postcode'),
-      region: r('state'),
-      birthDate: r('date_of_birth'),
-      nationalId: r('soc_sec_id'),
-      email: r('email'),
-      phone: r('phone'),
-    })),
+    records: rows.map((r) => ({ ...febrlPerson(r), email: r('email'), phone: r('phone') })),
     entities: rows.map((r) => r('entity_id')),
     source: { country: 'AU', dateOrder: 'dmy' },
   };
