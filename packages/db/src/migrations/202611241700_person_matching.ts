@@ -20,6 +20,16 @@ import { isolateByTenant } from './tenant-isolation';
 
 const TABLES = ['person_records', 'person_blocking_keys'] as const;
 
+/** Also what 202611241800_person_record_index's down migration puts back. */
+export const PERSON_BLOCKING_KEYS_TABLE = `
+  CREATE TABLE person_blocking_keys (
+    tenant_id  text NOT NULL,
+    pass       text NOT NULL,
+    key        text NOT NULL,
+    record_id  text NOT NULL,
+    PRIMARY KEY (tenant_id, pass, key, record_id)
+  )`;
+
 export const personMatching: Migration = {
   name: '202611241700_person_matching',
   async up(db) {
@@ -51,14 +61,7 @@ export const personMatching: Migration = {
         PRIMARY KEY (tenant_id, id),
         UNIQUE (tenant_id, import_id, row_number)
       )`);
-    await db.raw(`
-      CREATE TABLE person_blocking_keys (
-        tenant_id  text NOT NULL,
-        pass       text NOT NULL,
-        key        text NOT NULL,
-        record_id  text NOT NULL,
-        PRIMARY KEY (tenant_id, pass, key, record_id)
-      )`);
+    await db.raw(PERSON_BLOCKING_KEYS_TABLE);
     await db.raw('ALTER TABLE identity_audit ADD COLUMN match_score double precision, ADD COLUMN match_tier text, ADD COLUMN match_fields jsonb');
     await db.raw('ALTER TABLE identity_reviews ADD COLUMN match_score double precision, ADD COLUMN match_tier text, ADD COLUMN match_fields jsonb');
     for (const table of TABLES) {

@@ -13,6 +13,7 @@
  *   and the keys are derived from the stored comparison fields whenever they are needed.
  */
 import type { Migration } from './migration';
+import { PERSON_BLOCKING_KEYS_TABLE } from './202611241700_person_matching';
 import { isolateByTenant } from './tenant-isolation';
 
 export const personRecordIndex: Migration = {
@@ -24,14 +25,7 @@ export const personRecordIndex: Migration = {
     await db.raw('DROP TABLE person_blocking_keys');
   },
   async down(db) {
-    await db.raw(`
-      CREATE TABLE person_blocking_keys (
-        tenant_id  text NOT NULL,
-        pass       text NOT NULL,
-        key        text NOT NULL,
-        record_id  text NOT NULL,
-        PRIMARY KEY (tenant_id, pass, key, record_id)
-      )`);
+    await db.raw(PERSON_BLOCKING_KEYS_TABLE);
     await isolateByTenant(db, 'person_blocking_keys');
     await db.raw('DROP INDEX person_records_tenant_seq');
     await db.raw('ALTER TABLE person_records DROP COLUMN seq, DROP COLUMN outcome');
