@@ -83,7 +83,7 @@ async function copyRows(trx: Knex.Transaction, table: string, columns: readonly 
 }
 
 /** Below this many rows a stage costs more round trips than it saves: the rows go as one JSON parameter. */
-export const COPY_FROM_ROWS = 200;
+const COPY_FROM_ROWS = 200;
 
 /**
  * Writes `rows` with `moveSql`, which reads them as the relation `staged` (the columns as named):

@@ -9,4 +9,4 @@ export { openMigratedDbOrExit } from './open-migrated';
 export { dbErrors } from './errors';
 export { withTenant, scopeToTenant, APP_ROLE, type TenantTransactionOptions } from './tenant-scope';
 export { epochMs, fromEpochMs } from './sql';
-export { writeThroughStage, COPY_FROM_ROWS, type CopyColumn, type CopyValue } from './copy';
+export { writeThroughStage, type CopyColumn, type CopyValue } from './copy';

@@ -128,117 +128,117 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
   ): Promise<PartResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-          const { result, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ result: PartResult; committed: { fresh: readonly MatchCandidate[]; maxSeq: number; records: number } | null }> => {
-            const stored = await index.catchUp(trx, tenantId);
-            await lockDoNotContactShared(trx, tenantId);
-            const fresh = people.filter((p) => !stored.has(p.recordKey));
-            if (fresh.length === 0) return { result: { ...NOTHING_RESOLVED, profileOf: new Map(), committedSeq: null }, committed: null };
+        const { result, committed } = await withTenant(deps.db, tenantId, async (trx): Promise<{ result: PartResult; committed: { fresh: readonly MatchCandidate[]; records: number } | null }> => {
+          const stored = await index.catchUp(trx, tenantId);
+          await lockDoNotContactShared(trx, tenantId);
+          const fresh = people.filter((p) => !stored.has(p.recordKey));
+          if (fresh.length === 0) return { result: { ...NOTHING_RESOLVED, profileOf: new Map(), committedSeq: null }, committed: null };
 
-            // 2. Decisions, against the index (worked out ahead while the previous sub-chunk was written, when still valid).
-            const candidates = fresh.map(candidateOf);
-            const early = await decisionsAhead(ahead, stored, candidates);
-            const decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
-            onMatched?.(stored, candidates);
+          // 2. Decisions, against the index (worked out ahead while the previous sub-chunk was written, when still valid).
+          const candidates = fresh.map(candidateOf);
+          const early = await decisionsAhead(ahead, stored, candidates);
+          const decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
+          onMatched?.(stored, candidates);
 
-            // 3. Plan, as live events are planned.
-            const planEvents: PlanEvent[] = fresh.map((p, i) => ({
-              messageId: p.messageId,
-              sourceId: p.row.sourceId,
-              type: 'identify',
-              eventTs: p.row.receivedAt,
-              identifiers: [p.recordIdentifier, ...p.exact, ...decisions[i]!.links.map((l) => linkIdentifier(l.recordKey))],
-              traits: p.traits,
-            }));
-            const keys = [...new Set(lookupKeys(planEvents))].sort();
-            const messageIds = fresh.map((p) => p.messageId);
-            const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
-            const recentMerges = new Map<string, number>();
-            let plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
-            const linking = [...new Set(plan.audits.filter((a) => a.action === 'merge' || a.action === 'review').flatMap((a) => a.identifiers.map((x) => x.key)))];
-            if (linking.length > 0) {
-              const found = await recentMergesOf(trx, tenantId, linking, settings.anomaly.windowSeconds);
-              if (found.size > 0) {
-                found.forEach((n, k) => recentMerges.set(k, n));
-                plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
-              }
+          // 3. Plan, as live events are planned.
+          const planEvents: PlanEvent[] = fresh.map((p, i) => ({
+            messageId: p.messageId,
+            sourceId: p.row.sourceId,
+            type: 'identify',
+            eventTs: p.row.receivedAt,
+            identifiers: [p.recordIdentifier, ...p.exact, ...decisions[i]!.links.map((l) => linkIdentifier(l.recordKey))],
+            traits: p.traits,
+          }));
+          const keys = [...new Set(lookupKeys(planEvents))].sort();
+          const messageIds = fresh.map((p) => p.messageId);
+          const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
+          const recentMerges = new Map<string, number>();
+          let plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
+          const linking = [...new Set(plan.audits.filter((a) => a.action === 'merge' || a.action === 'review').flatMap((a) => a.identifiers.map((x) => x.key)))];
+          if (linking.length > 0) {
+            const found = await recentMergesOf(trx, tenantId, linking, settings.anomaly.windowSeconds);
+            if (found.size > 0) {
+              found.forEach((n, k) => recentMerges.set(k, n));
+              plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
             }
-
-            // A review entry names the other record's profile; nothing is linked to it, so it is read, not locked with its traits.
-            const reviewKeys = [...new Set(decisions.flatMap((d) => d.reviews.map((r) => r.recordKey)))].filter((k) => !state.known.has(k));
-            const reviewed = await profilesOfKeys(trx, tenantId, reviewKeys);
-            const explained = explain(fresh, decisions, plan, new Map([...reviewed, ...state.known]));
-            const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews] };
-            const archive = fresh.map((p, i) => ({
-              messageId: p.messageId,
-              eventTs: p.row.receivedAt,
-              receivedAt: p.row.receivedAt,
-              profileId: plan.events[i]!.profileId,
-              type: 'identify',
-              eventName: null,
-              sourceId: p.row.sourceId,
-              identifierKeys: planEvents[i]!.identifiers.map((x) => x.key),
-              payload: { traits: p.traits, import: { importId: p.row.importId, rowNumber: p.row.rowNumber, recordId: p.row.recordId, attributes: JSON.parse(p.row.attributes) as unknown } },
-            }));
-            const auditId = (a: PlannedAudit) => auditIdOf(tenantId, a);
-            const reviewId = (r: ResolutionPlan['reviews'][number]) => stableId(tenantId, r.messageId, 'review', r.identifierKey);
-
-            // 4. Write.
-            const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, finalPlan, archive, auditId, reviewId);
-            const maxSeq = await insertPersonRecords(
-              trx,
-              tenantId,
-              fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, outcome: explained.outcomes[i]! })),
-            );
-            const provenanceById = new Map(explained.audits.flatMap((a) => (a.match ? [[auditId(a), a.match as MatchProvenance] as const] : [])));
-            for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
-            for (const [profileId, { all: traitRows }] of plan.traits) {
-              if (![...traitRows.values()].some((t) => t.stale)) continue;
-              const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
-              profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
-            }
-            // profileChangeEntries reads only each event's messageId.
-            const asEvents = fresh.map((p) => ({ messageId: p.messageId }) as UniqueEvent);
-            const now = deps.now?.() ?? Date.now();
-            const entries: OutboxEntry[] = [
-              ...profileChangeEntries(tenantId, asEvents, finalPlan, { profiles, identifiers, consents }, now),
-              ...insertedAudits.map((a): OutboxEntry => ({ topic: 'identity.audit', value: auditRecord(tenantId, a, provenanceById.get(a.id) ?? null) })),
-            ];
-            await enqueueOutbox(trx, tenantId, entries);
-
-            const outcomes = { ...EMPTY_OUTCOMES };
-            explained.outcomes.forEach((o) => outcomes[o]++);
-            return {
-              result: {
-                resolved: fresh.length,
-                outcomes,
-                reviews: explained.reviews.length,
-                merges: plan.merged.size,
-                profilesCreated: plan.newProfiles.size,
-                pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
-                decidedAhead: early ? fresh.length : 0,
-                profileOf: new Map(fresh.map((p, i) => [p.recordId, plan.events[i]!.profileId])),
-                committedSeq: maxSeq,
-              },
-              committed: { fresh: candidates, maxSeq, records: stored.size + fresh.length },
-            };
-          });
-          // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
-          if (committed) {
-            index.committed(tenantId, committed.fresh, committed.maxSeq);
-            statistics.grown(tenantId, committed.records);
           }
-          return result;
-        } catch (err) {
-          const redo =
-            storeErrors.is(err, 'identity_race') ||
-            storeErrors.is(err, 'identity_inconsistent') ||
-            importStoreErrors.is(err, 'person_record_race') ||
-            ['40P01', '40001'].includes(String((err as { code?: unknown }).code));
-          if (redo && attempt < attempts) continue;
-          throw err;
+
+          // A review entry names the other record's profile; nothing is linked to it, so it is read, not locked with its traits.
+          const reviewKeys = [...new Set(decisions.flatMap((d) => d.reviews.map((r) => r.recordKey)))].filter((k) => !state.known.has(k));
+          const reviewed = await profilesOfKeys(trx, tenantId, reviewKeys);
+          const explained = explain(fresh, decisions, plan, new Map([...reviewed, ...state.known]));
+          const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews] };
+          const archive = fresh.map((p, i) => ({
+            messageId: p.messageId,
+            eventTs: p.row.receivedAt,
+            receivedAt: p.row.receivedAt,
+            profileId: plan.events[i]!.profileId,
+            type: 'identify',
+            eventName: null,
+            sourceId: p.row.sourceId,
+            identifierKeys: planEvents[i]!.identifiers.map((x) => x.key),
+            payload: { traits: p.traits, import: { importId: p.row.importId, rowNumber: p.row.rowNumber, recordId: p.row.recordId, attributes: JSON.parse(p.row.attributes) as unknown } },
+          }));
+          const auditId = (a: PlannedAudit) => auditIdOf(tenantId, a);
+          const reviewId = (r: ResolutionPlan['reviews'][number]) => stableId(tenantId, r.messageId, 'review', r.identifierKey);
+
+          // 4. Write.
+          const { profiles, identifiers, consents, insertedAudits } = await writePlan(trx, tenantId, finalPlan, archive, auditId, reviewId);
+          const maxSeq = await insertPersonRecords(
+            trx,
+            tenantId,
+            fresh.map((person, i) => ({ person, profileId: plan.events[i]!.profileId, outcome: explained.outcomes[i]! })),
+          );
+          const provenanceById = new Map(explained.audits.flatMap((a) => (a.match ? [[auditId(a), a.match as MatchProvenance] as const] : [])));
+          for (const id of await markListedProfiles(trx, tenantId, [...profiles.keys()])) profiles.set(id, { ...profiles.get(id)!, doNotContact: true });
+          for (const [profileId, { all: traitRows }] of plan.traits) {
+            if (![...traitRows.values()].some((t) => t.stale)) continue;
+            const rebuilt = await rebuildTraits(trx, tenantId, profileId, settings);
+            profiles.set(profileId, { ...profiles.get(profileId)!, traits: rebuilt.traits, version: rebuilt.version });
+          }
+          // profileChangeEntries reads only each event's messageId.
+          const asEvents = fresh.map((p) => ({ messageId: p.messageId }) as UniqueEvent);
+          const now = deps.now?.() ?? Date.now();
+          const entries: OutboxEntry[] = [
+            ...profileChangeEntries(tenantId, asEvents, finalPlan, { profiles, identifiers, consents }, now),
+            ...insertedAudits.map((a): OutboxEntry => ({ topic: 'identity.audit', value: auditRecord(tenantId, a, provenanceById.get(a.id) ?? null) })),
+          ];
+          await enqueueOutbox(trx, tenantId, entries);
+
+          const outcomes = { ...EMPTY_OUTCOMES };
+          explained.outcomes.forEach((o) => outcomes[o]++);
+          return {
+            result: {
+              resolved: fresh.length,
+              outcomes,
+              reviews: explained.reviews.length,
+              merges: plan.merged.size,
+              profilesCreated: plan.newProfiles.size,
+              pairsCompared: decisions.reduce((n, d) => n + d.compared, 0),
+              decidedAhead: early ? fresh.length : 0,
+              profileOf: new Map(fresh.map((p, i) => [p.recordId, plan.events[i]!.profileId])),
+              committedSeq: maxSeq,
+            },
+            committed: { fresh: candidates, records: stored.size + fresh.length },
+          };
+        });
+        // Committed: the index takes the chunk's records (a rolled-back attempt never gets here).
+        if (committed) {
+          index.committed(tenantId, committed.fresh, result.committedSeq!);
+          statistics.grown(tenantId, committed.records);
         }
+        return result;
+      } catch (err) {
+        const redo =
+          storeErrors.is(err, 'identity_race') ||
+          storeErrors.is(err, 'identity_inconsistent') ||
+          importStoreErrors.is(err, 'person_record_race') ||
+          ['40P01', '40001'].includes(String((err as { code?: unknown }).code));
+        if (redo && attempt < attempts) continue;
+        throw err;
       }
     }
+  }
 
   return {
     async resolve(tenantId, rows) {
@@ -328,7 +328,7 @@ interface PartResult {
   readonly committedSeq: number | null;
 }
 
-const NOTHING_RESOLVED = { resolved: 0, outcomes: { exact: 0, strong: 0, fuzzy: 0, new: 0 }, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, decidedAhead: 0 };
+const NOTHING_RESOLVED = { resolved: 0, outcomes: EMPTY_OUTCOMES, reviews: 0, merges: 0, profilesCreated: 0, pairsCompared: 0, decidedAhead: 0 };
 
 function linkIdentifier(key: string): PlanIdentifier {
   return { key, ref: parseIdentifierKey(key), value: null };

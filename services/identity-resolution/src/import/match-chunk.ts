@@ -41,8 +41,6 @@ export interface RowDecisions {
 export interface ChunkMatchOptions {
   /** Blocks over this size are skipped (a placeholder value says nothing about identity). Default 1000. */
   readonly maxBlockSize?: number;
-  /** Weigh place values by their frequency among the tenant's records (default true). */
-  readonly termFrequencies?: boolean;
   /**
    * Rows of the chunk before, not committed yet: matched against as if stored (they will be when
    * this chunk's decisions are used; import-resolver.ts checks).
@@ -91,7 +89,7 @@ function* matchRows(rows: readonly MatchCandidate[], stored: TenantRecords, mode
   const earlier = new TenantRecords(stored.passes);
   // Rows of a chunk not committed yet, to be matched against as stored (and counted) when this one is.
   options.pending?.forEach((p) => earlier.add(p));
-  const scorer = options.termFrequencies === false ? modelScorer : scorerOf(modelScorer.model, { frequencies: readOncePerChunk(combinedFrequencies(stored.counts, earlier.counts)) });
+  const scorer = scorerOf(modelScorer.model, { frequencies: readOncePerChunk(combinedFrequencies(stored.counts, earlier.counts)) });
   const { review, cannotLink } = scorer.model.thresholds;
   const recordOf = (key: string): MatchRecord => (earlier.get(key) ?? stored.get(key))!.match;
   const out: RowDecisions[] = [];

@@ -243,7 +243,8 @@ export async function writePlan(
   const changed = changedProfiles(plan);
   const updates = [...plan.touched].map(([id, span]) => {
     const t = plan.traits.get(id);
-    return { id, traits: t && t.changed.size > 0 ? goldenTraits(t.all) : null, first_ms: span.firstTs, last_ms: span.lastTs, bump: changed.has(id) ? 1 : 0 };
+    // In the stage's columns: id, traits, first_ms, last_ms, bump.
+    return [id, t && t.changed.size > 0 ? goldenTraits(t.all) : null, span.firstTs, span.lastTs, changed.has(id) ? 1 : 0];
   });
   // The golden-record UPDATE and the read-back the outputs need, in one statement: the identifier and
   // consent reads see every earlier statement of this transaction (identifiers inserted, re-pointed).
@@ -261,7 +262,7 @@ export async function writePlan(
       ['last_ms', 'bigint'],
       ['bump', 'int'],
     ],
-    updates.map((u) => [u.id, u.traits, u.first_ms, u.last_ms, u.bump]),
+    updates,
     `WITH x AS MATERIALIZED (SELECT * FROM staged),
      upd AS (
        UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${fromEpochMs('x.first_ms')}),
