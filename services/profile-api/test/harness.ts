@@ -221,6 +221,8 @@ export interface SeedEvent {
   sourceId?: string;
   /** Keys of the identifiers the event carried (unmerge sends events where their most trusted one goes). */
   identifierKeys?: string[];
+  /** An identify event's traits (survivorship rebuilds golden records from them). */
+  traits?: Record<string, unknown>;
 }
 
 export async function seedEvents(db: Db, tenantId: string, events: readonly SeedEvent[]): Promise<void> {
@@ -237,7 +239,7 @@ export async function seedEvents(db: Db, tenantId: string, events: readonly Seed
         event_name: e.event === undefined ? 'Order Completed' : e.event,
         source_id: e.sourceId ?? 'src_test',
         identifier_keys: e.identifierKeys ?? [],
-        payload: JSON.stringify({ messageId: e.messageId, properties: { n: e.messageId } }),
+        payload: JSON.stringify({ messageId: e.messageId, properties: { n: e.messageId }, ...(e.traits ? { traits: e.traits } : {}) }),
       })),
     ),
   );

@@ -15,6 +15,7 @@ import { doNotContact } from './202611241500_do_not_contact';
 import { importRuns } from './202611241600_import_runs';
 import { personMatching } from './202611241700_person_matching';
 import { personRecordIndex } from './202611241800_person_record_index';
+import { reviewQueue } from './202611241900_review_queue';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex, reviewQueue];
 export type { Migration } from './migration';

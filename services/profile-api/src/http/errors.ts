@@ -31,6 +31,8 @@ export const profileApiErrors = defineErrorCodes({
   not_found: { status: 404, retriable: false, description: 'No such endpoint.' },
   identifier_not_on_profile: { status: 409, retriable: false, description: 'unmerge: the identifier named is not on this profile (it may belong to another one now).' },
   edge_not_found: { status: 409, retriable: false, description: 'unmerge: no active link between the two identifiers on this profile.' },
+  review_not_found: { status: 404, retriable: false, description: 'No review entry with this id in your tenant.' },
+  review_decided: { status: 409, retriable: false, description: 'The review entry was approved or rejected already; `GET /v1/reviews?status=approved` (or rejected) shows by whom.' },
   destination_name_taken: { status: 409, retriable: false, description: 'Your tenant already has a destination with this name (names are compared in any case).' },
   method_not_allowed: { status: 405, retriable: false, description: 'The endpoint exists but not for this method; `Allow` lists the ones it takes.' },
   body_too_large: { status: 413, retriable: false, description: 'The request body is over the limit; `limit` and `size` in bytes.' },

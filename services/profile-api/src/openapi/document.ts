@@ -101,6 +101,7 @@ export function openApiDocument(version: string): OpenApiDocument {
     },
     tags: [
       { name: 'profiles', description: 'Profiles, their timeline, identity history and consents.' },
+      { name: 'reviews', description: 'The review queue: pairs identity resolution left to a person (fuzzy matches, held-back links, stopped merges), and their decisions.' },
       { name: 'destinations', description: 'Where the tenant\'s events are delivered: webhooks and ad, analytics, SMS and CRM platforms.' },
       { name: 'operations', description: 'Health, readiness, metrics and this document.' },
     ],

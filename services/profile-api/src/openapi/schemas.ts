@@ -103,6 +103,33 @@ const merge: JsonSchema = {
   required: ['auditId', 'action', 'profileId', 'otherProfileIds', 'identifiers', 'messageId', 'sourceId', 'rule', 'reason', 'actor', 'occurredAt'],
 };
 
+const review: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    reason: { type: 'string', description: 'Why it was queued: fuzzy_match (the person import: a score between the thresholds, or a link the chain guard held back), or an anomaly-guard reason such as merge_limit.' },
+    status: { type: 'string', enum: ['open', 'approved', 'rejected'] },
+    identifier: {
+      type: 'object',
+      properties: { type: { type: 'string', enum: IDENTIFIER_TYPES }, namespace: { type: ['string', 'null'] }, valueHash: { type: 'string' } },
+      required: ['type', 'namespace', 'valueHash'],
+      description: 'The identifier the entry is about; for fuzzy_match, the stored person record matched (external_id in namespace stratum.person_record).',
+    },
+    candidateProfileIds: { type: 'array', items: { type: 'string' }, description: 'The profiles named when the entry was made.' },
+    currentProfileIds: { type: 'array', items: { type: 'string' }, description: 'The active profiles those are now; one id: already the same person.' },
+    match: {
+      type: ['object', 'null'],
+      properties: { score: { type: ['number', 'null'], description: 'Fellegi–Sunter score, bits.' }, tier: { type: ['string', 'null'] }, fields: { description: 'agreed and disagreed fields, each field\'s level and weight.' } },
+      description: 'The matcher\'s evidence (fuzzy_match); null for anomaly-guard entries.',
+    },
+    messageId: nullable('string', 'The event or imported row that raised it.'),
+    createdAt: dateTime('When it was queued'),
+    decidedAt: { type: ['string', 'null'], format: 'date-time', description: 'When it was approved or rejected.' },
+    decidedBy: nullable('string', 'Who decided.'),
+  },
+  required: ['id', 'reason', 'status', 'identifier', 'candidateProfileIds', 'currentProfileIds', 'match', 'messageId', 'createdAt', 'decidedAt', 'decidedBy'],
+};
+
 const consentChange: JsonSchema = {
   type: 'object',
   properties: {
@@ -139,6 +166,26 @@ export function componentSchemas(): Record<string, JsonSchema> {
       properties: { consents: { type: 'array', items: schemaRef('ConsentChange'), minItems: 1, maxItems: MAX_CONSENTS_PER_REQUEST } },
       required: ['consents'],
       additionalProperties: false,
+    },
+    Review: review,
+    ReviewPage: { type: 'object', properties: { reviews: { type: 'array', items: schemaRef('Review') }, nextCursor: cursor }, required: ['reviews', 'nextCursor'] },
+    ReviewDecisionRequest: {
+      type: 'object',
+      description: 'Optional: why (kept in the review entry\'s audit).',
+      properties: { reason: { type: 'string', maxLength: 500, examples: ['same person: moved house, birth date mistyped'] } },
+      additionalProperties: false,
+    },
+    ReviewDecision: {
+      type: 'object',
+      properties: {
+        reviewId: { type: 'string' },
+        status: { type: 'string', enum: ['approved', 'rejected'] },
+        auditId: { type: 'string', description: 'The identity_audit record of the decision (action merge or reject, rule manual).' },
+        profileId: nullable('string', 'approve: the profile the entry\'s profiles are now; reject: null.'),
+        mergedProfileIds: { type: 'array', items: { type: 'string' }, description: 'approve: the profiles merged into profileId by this decision (empty when they were one already).' },
+        decidedAt: dateTime('When it was decided'),
+      },
+      required: ['reviewId', 'status', 'auditId', 'profileId', 'mergedProfileIds', 'decidedAt'],
     },
     UnmergeRequest: {
       type: 'object',

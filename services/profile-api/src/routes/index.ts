@@ -4,12 +4,14 @@
  * describes it, and the query parameters it declares are the only ones it accepts.
  */
 import { createDestinationRoute } from './create-destination';
+import { approveReviewRoute, rejectReviewRoute } from './decide-review';
 import { findProfiles } from './find-profiles';
 import { getDestinationRoute } from './get-destination';
 import { getProfile } from './get-profile';
 import { listDestinationsRoute } from './list-destinations';
 import { listEvents } from './list-events';
 import { listMerges } from './list-merges';
+import { listReviews } from './list-reviews';
 import { putConsents } from './put-consents';
 import { disableDestinationRoute, enableDestinationRoute } from './set-destination-state';
 import { unmergeProfile } from './unmerge';
@@ -23,6 +25,9 @@ export const PROFILE_ROUTES: readonly ProfileRoute[] = [
   listMerges,
   putConsents,
   unmergeProfile,
+  listReviews,
+  approveReviewRoute,
+  rejectReviewRoute,
   listDestinationsRoute,
   createDestinationRoute,
   getDestinationRoute,

@@ -1,0 +1,199 @@
+/**
+ * The review queue over HTTP: GET /v1/reviews lists what identity resolution left to a person;
+ * POST /v1/reviews/{id}/approve merges the entry's profiles as the resolver would (oldest
+ * survives, events and identifiers move, traits rebuilt, do-not-contact kept, a manual link an
+ * unmerge can take out again), /reject closes it; both audited and published through the outbox,
+ * refused without a change when the entry is unknown, another tenant's or decided already.
+ */
+import { withTenant } from '@stratum/identity';
+import { call, seedEvents, seedIdentifiers, seedProfiles, sha, useProfileApi, type ErrorBody, type ProfileAnswer, type TestTenant } from './harness';
+
+const h = useProfileApi();
+let t: TestTenant;
+let other: TestTenant;
+
+interface ReviewBody {
+  id: string;
+  reason: string;
+  status: string;
+  identifier: { type: string; namespace: string | null; valueHash: string };
+  candidateProfileIds: string[];
+  currentProfileIds: string[];
+  match: { score: number | null; tier: string | null; fields: unknown } | null;
+  decidedBy: string | null;
+}
+interface ReviewPage {
+  reviews: ReviewBody[];
+  nextCursor: string | null;
+}
+interface Decision {
+  reviewId: string;
+  status: string;
+  auditId: string;
+  profileId: string | null;
+  mergedProfileIds: string[];
+  decidedAt: string;
+}
+
+const NS = 'stratum.person_record';
+const recordKey = (id: string) => `external_id:${encodeURIComponent(NS)}:${sha(id)}`;
+
+async function seedReview(tenantId: string, r: { id: string; record: string; candidates: string[]; createdAt: string; reason?: string; score?: number | null }): Promise<void> {
+  await withTenant(h.db, tenantId, (trx) =>
+    trx('identity_reviews').insert({
+      tenant_id: tenantId,
+      id: r.id,
+      identifier_key: recordKey(r.record),
+      candidate_profile_ids: r.candidates,
+      message_id: `import-row-${r.id}`,
+      reason: r.reason ?? 'fuzzy_match',
+      created_at: r.createdAt,
+      match_score: r.score === undefined ? 9.5 : r.score,
+      match_tier: r.score === null ? null : 'fuzzy',
+      match_fields: r.score === null ? null : JSON.stringify({ agreed: ['given_name', 'family_name', 'postcode'], disagreed: ['birth_date'] }),
+    }),
+  );
+}
+
+const openReviews = async (tenant: TestTenant, query = '') => call<ReviewPage>(h, `/v1/reviews${query}`, { key: tenant.adminKey });
+
+beforeAll(async () => {
+  t = await h.tenant();
+  other = await h.tenant();
+  // Ann (rec-1) is the older profile; Anne (rec-2) is listed do-not-contact and absorbed an old profile earlier.
+  await seedProfiles(h.db, t.tenantId, [
+    { id: 'prf_ann', firstSeenAt: '2026-11-01T00:00:00Z' },
+    { id: 'prf_anne', firstSeenAt: '2026-11-05T00:00:00Z', doNotContact: true },
+    { id: 'prf_anne_old', firstSeenAt: '2026-11-04T00:00:00Z', mergedInto: 'prf_anne' },
+    { id: 'prf_bob', firstSeenAt: '2026-11-01T00:00:00Z' },
+    { id: 'prf_rob', firstSeenAt: '2026-11-02T00:00:00Z' },
+  ]);
+  await seedIdentifiers(h.db, t.tenantId, [
+    { type: 'external_id', namespace: NS, canonical: 'rec-1', profileId: 'prf_ann', firstSeenAt: '2026-11-01T00:00:00Z' },
+    { type: 'external_id', namespace: NS, canonical: 'rec-2', profileId: 'prf_anne', firstSeenAt: '2026-11-05T00:00:00Z' },
+    { type: 'external_id', namespace: NS, canonical: 'rec-3', profileId: 'prf_bob' },
+    { type: 'external_id', namespace: NS, canonical: 'rec-4', profileId: 'prf_rob' },
+  ]);
+  await seedEvents(h.db, t.tenantId, [
+    { messageId: 'row-1', profileId: 'prf_ann', eventTs: '2026-11-02T10:00:00Z', type: 'identify', event: null, identifierKeys: [recordKey('rec-1')], traits: { firstName: 'Ann', city: 'Bundaberg' } },
+    { messageId: 'row-2', profileId: 'prf_anne', eventTs: '2026-11-06T10:00:00Z', type: 'identify', event: null, identifierKeys: [recordKey('rec-2')], traits: { firstName: 'Anne', lastName: 'Lee' } },
+  ]);
+  await seedReview(t.tenantId, { id: 'rv_ann', record: 'rec-1', candidates: ['prf_anne', 'prf_ann'], createdAt: '2026-11-20T10:00:00Z' });
+  await seedReview(t.tenantId, { id: 'rv_bob', record: 'rec-3', candidates: ['prf_rob', 'prf_bob'], createdAt: '2026-11-21T10:00:00Z' });
+  await seedReview(t.tenantId, { id: 'rv_guard', record: 'rec-4', candidates: ['prf_rob', 'prf_bob'], createdAt: '2026-11-19T10:00:00Z', reason: 'merge_limit', score: null });
+  await seedProfiles(h.db, other.tenantId, [{ id: 'prf_x' }]);
+  await seedReview(other.tenantId, { id: 'rv_other', record: 'rec-9', candidates: ['prf_x'], createdAt: '2026-11-22T10:00:00Z' });
+});
+
+it('lists open entries newest first with their evidence and the profiles they are about now, in pages, per tenant', async () => {
+  const all = await openReviews(t);
+  expect(all.status).toBe(200);
+  expect(all.body.reviews.map((r) => r.id)).toEqual(['rv_bob', 'rv_ann', 'rv_guard']);
+  expect(all.body.reviews[1]).toMatchObject({
+    reason: 'fuzzy_match',
+    status: 'open',
+    identifier: { type: 'external_id', namespace: NS, valueHash: sha('rec-1') },
+    candidateProfileIds: ['prf_anne', 'prf_ann'],
+    currentProfileIds: ['prf_ann', 'prf_anne'],
+    match: { score: 9.5, tier: 'fuzzy', fields: { agreed: ['given_name', 'family_name', 'postcode'], disagreed: ['birth_date'] } },
+    decidedBy: null,
+  });
+  expect(all.body.reviews[2]!.match).toBeNull();
+
+  const fuzzy = await openReviews(t, '?reason=fuzzy_match&limit=1');
+  expect(fuzzy.body.reviews.map((r) => r.id)).toEqual(['rv_bob']);
+  const next = await openReviews(t, `?reason=fuzzy_match&limit=1&cursor=${fuzzy.body.nextCursor}`);
+  expect([next.body.reviews.map((r) => r.id), next.body.nextCursor]).toEqual([['rv_ann'], null]);
+
+  expect((await openReviews(other)).body.reviews.map((r) => r.id)).toEqual(['rv_other']);
+  for (const [query, field] of [
+    ['?status=pending', 'status'],
+    ['?reason=Fuzzy Match', 'reason'],
+    ['?limit=0', 'limit'],
+  ] as const) {
+    const bad = await call<ErrorBody>(h, `/v1/reviews${query}`, { key: t.adminKey });
+    expect([bad.status, bad.body.code, bad.body.field]).toEqual([400, 'invalid_parameter', field]);
+  }
+});
+
+it('refuses unknown entries, other tenants\' entries and bad bodies, changing nothing', async () => {
+  const unknown = await call<ErrorBody>(h, '/v1/reviews/rv_nope/approve', { key: t.adminKey, method: 'POST' });
+  expect([unknown.status, unknown.body.code]).toEqual([404, 'review_not_found']);
+  const elsewhere = await call<ErrorBody>(h, '/v1/reviews/rv_other/reject', { key: t.adminKey, method: 'POST' });
+  expect([elsewhere.status, elsewhere.body.code]).toEqual([404, 'review_not_found']);
+  for (const [body, field] of [
+    [[], 'body'],
+    [{ reason: 7 }, 'reason'],
+    [{ reason: 'x', merge: true }, 'merge'],
+  ] as const) {
+    const bad = await call<ErrorBody>(h, '/v1/reviews/rv_ann/approve', { key: t.adminKey, method: 'POST', body });
+    expect([bad.status, bad.body.code, bad.body.field]).toEqual([400, 'invalid_body', field]);
+  }
+  expect((await openReviews(t)).body.reviews).toHaveLength(3);
+});
+
+it('approve merges the pair into the older profile: events, identifiers, traits, do-not-contact, an audited manual link, the outbox', async () => {
+  const res = await call<Decision>(h, '/v1/reviews/rv_ann/approve', { key: t.adminKey, method: 'POST', body: { reason: 'same person, birth date mistyped' } });
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ reviewId: 'rv_ann', status: 'approved', profileId: 'prf_ann', mergedProfileIds: ['prf_anne'] });
+
+  const anne = await call<ProfileAnswer>(h, '/v1/profiles/prf_anne', { key: t.adminKey });
+  expect(anne.body).toMatchObject({ id: 'prf_ann', mergedInto: 'prf_ann', doNotContact: true, traits: { city: 'Bundaberg', lastName: 'Lee' } });
+  expect(anne.body.identifiers.map((i) => i.value).sort()).toEqual(['rec-1', 'rec-2']);
+  const events = await call<{ events: Array<{ messageId: string }> }>(h, '/v1/profiles/prf_ann/events', { key: t.adminKey });
+  expect(events.body.events.map((e) => e.messageId)).toEqual(['row-2', 'row-1']);
+  const history = await call<{ merges: Array<{ action: string; rule: string; reason: string; actor: string; otherProfileIds: string[] }> }>(h, '/v1/profiles/prf_ann/merges', { key: t.adminKey });
+  expect(history.body.merges[0]).toMatchObject({ action: 'merge', rule: 'manual', reason: 'same person, birth date mistyped', otherProfileIds: ['prf_anne'], actor: expect.stringMatching(/^profile-api request /) });
+
+  const state = await withTenant(h.db, t.tenantId, async (trx) => ({
+    old: await trx('profiles').where({ id: 'prf_anne_old' }).first('merged_into'),
+    edges: await trx('identity_edges').whereNull('removed_at').select('a_key', 'b_key', 'rule'),
+    audit: await trx('identity_audit').where({ id: res.body.auditId }).first('match_score', 'match_tier'),
+  }));
+  // The app role may only append to the outbox; the relay reads it as the owner.
+  const outbox = await h.db('identity_outbox').where({ tenant_id: t.tenantId }).orderBy('id').select('topic', h.db.raw("value->>'change' AS change"), h.db.raw('value IS NULL AS tombstone'));
+  expect(state.old.merged_into).toBe('prf_ann');
+  expect(state.edges).toEqual([{ a_key: recordKey('rec-1'), b_key: recordKey('rec-2'), rule: 'manual:review' }].map((e) => (e.a_key < e.b_key ? e : { ...e, a_key: e.b_key, b_key: e.a_key })));
+  expect(state.audit).toEqual({ match_score: 9.5, match_tier: 'fuzzy' });
+  expect(outbox.map((o: { topic: string; change: string | null; tombstone: boolean }) => [o.topic, o.tombstone ? 'tombstone' : o.change])).toEqual([
+    ['identity.audit', null],
+    ['profiles.changes', 'tombstone'],
+    ['profiles.changes', 'merged'],
+  ]);
+
+  const again = await call<ErrorBody>(h, '/v1/reviews/rv_ann/reject', { key: t.adminKey, method: 'POST' });
+  expect([again.status, again.body.code]).toEqual([409, 'review_decided']);
+  const approved = await openReviews(t, '?status=approved');
+  expect(approved.body.reviews).toEqual([expect.objectContaining({ id: 'rv_ann', status: 'approved', currentProfileIds: ['prf_ann'], decidedBy: expect.stringMatching(/^profile-api request /) })]);
+});
+
+it('an approved merge can be split again by unmerging its manual link', async () => {
+  const res = await call<{ split: Array<{ profileId: string; restored: boolean }> }>(h, '/v1/profiles/prf_ann/unmerge', {
+    key: t.adminKey,
+    method: 'POST',
+    body: { edge: [`external_id:${NS}:rec-1`, `external_id:${NS}:rec-2`], reason: 'approved by mistake' },
+  });
+  expect(res.status).toBe(200);
+  expect(res.body.split).toEqual([expect.objectContaining({ profileId: 'prf_anne', restored: true })]);
+});
+
+it('reject closes the entry as different people and changes no profile', async () => {
+  const res = await call<Decision>(h, '/v1/reviews/rv_bob/reject', { key: t.adminKey, method: 'POST', body: { reason: 'father and son' } });
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ reviewId: 'rv_bob', status: 'rejected', profileId: null, mergedProfileIds: [] });
+  const rob = await call<ProfileAnswer>(h, '/v1/profiles/prf_rob', { key: t.adminKey });
+  expect(rob.body).toMatchObject({ id: 'prf_rob', mergedInto: null });
+  const history = await call<{ merges: Array<{ action: string; reason: string }> }>(h, '/v1/profiles/prf_bob/merges', { key: t.adminKey });
+  expect(history.body.merges[0]).toMatchObject({ action: 'reject', reason: 'father and son' });
+  expect((await openReviews(t)).body.reviews.map((r) => r.id)).toEqual(['rv_guard']);
+  expect((await openReviews(t, '?status=rejected')).body.reviews.map((r) => r.id)).toEqual(['rv_bob']);
+});
+
+it('approving an entry whose profiles are one already moves nothing', async () => {
+  // The anomaly guard's entry names bob and rob; a later event joined them meanwhile.
+  await withTenant(h.db, t.tenantId, (trx) => trx('profiles').where({ id: 'prf_rob' }).update({ status: 'merged', merged_into: 'prf_bob' }));
+  await withTenant(h.db, t.tenantId, (trx) => trx('identifiers').where({ profile_id: 'prf_rob' }).update({ profile_id: 'prf_bob' }));
+  const res = await call<Decision>(h, '/v1/reviews/rv_guard/approve', { key: t.adminKey, method: 'POST' });
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ status: 'approved', profileId: 'prf_bob', mergedProfileIds: [] });
+});
