@@ -51,13 +51,19 @@ try {
   process.stdout.write(`stratum import: ${report.accepted.toLocaleString('en-US')} accepted, ${report.rejected} rejected in ${(importMs / 1000).toFixed(1)} s (${Math.round(report.accepted / (importMs / 1000)).toLocaleString('en-US')} rows/s)\n`);
 
   const resolvedCount = async () => Number((await withTenant(db, tenant.tenantId, (trx) => trx('person_records').where('tenant_id', tenant.tenantId).count<Array<{ count: string }>>('* as count')))[0]!.count);
+  // Progress from the highest `seq` (an index probe): counting the rows every 2 s took ~150 ms of
+  // PostgreSQL CPU per poll at 1M rows, taken from the stage measured. `seq` is an identity column
+  // of this fresh database's one tenant, so it reaches the row count (or passes it, when a
+  // retried chunk left gaps); the exact count is only taken from then on.
+  const highestSeq = async () => Number((await withTenant(db, tenant.tenantId, (trx) => trx('person_records').where('tenant_id', tenant.tenantId).max<Array<{ max: string | null }>>('seq as max')))[0]!.max ?? 0);
   let resolved = 0;
   let last = Date.now();
   while (resolved < report.accepted) {
     await new Promise((r) => setTimeout(r, 2_000));
-    resolved = await resolvedCount();
+    const progress = await highestSeq();
+    if (progress >= report.accepted) resolved = await resolvedCount();
     if (Date.now() - last > 10_000) {
-      process.stdout.write(`  resolved ${resolved.toLocaleString('en-US')} / ${report.accepted.toLocaleString('en-US')} after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      process.stdout.write(`  resolved ≈ ${progress.toLocaleString('en-US')} / ${report.accepted.toLocaleString('en-US')} after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
       last = Date.now();
     }
     if (Date.now() - started > 60 * 60_000) throw new Error('not resolved within an hour');
