@@ -30,3 +30,6 @@ export const ERROR_RESPONSES = {
 
 /** The error responses every authenticated endpoint can give. */
 export const COMMON_ERRORS = { '401': ERROR_RESPONSES[401], '500': ERROR_RESPONSES[500], '503': ERROR_RESPONSES[503] } as const;
+
+/** The error responses of every endpoint that reads a JSON body: malformed or refused (400), too large (413), not JSON (415). */
+export const BODY_ERRORS = { '400': ERROR_RESPONSES[400], '413': ERROR_RESPONSES[413], '415': ERROR_RESPONSES[415] } as const;

@@ -10,7 +10,7 @@ import { destinationView } from '../destinations/destination-view';
 import { refusing, STORE_OPTIONS } from '../destinations/refusals';
 import { ApiError } from '../http/errors';
 import { readJsonBody } from '../http/read-json';
-import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
+import { ADMIN_KEY_SECURITY, BODY_ERRORS, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
 import type { ProfileRoute } from './route';
 
 export const createDestinationRoute: ProfileRoute = {
@@ -30,10 +30,8 @@ export const createDestinationRoute: ProfileRoute = {
     requestBody: { required: true, content: { [JSON_TYPE]: { schema: schemaRef('NewDestination') } } },
     responses: {
       '201': okResponse('The destination created.', 'Destination', { Location: { $ref: '#/components/headers/Location' } }),
-      '400': ERROR_RESPONSES[400],
       '409': ERROR_RESPONSES[409],
-      '413': ERROR_RESPONSES[413],
-      '415': ERROR_RESPONSES[415],
+      ...BODY_ERRORS,
       ...COMMON_ERRORS,
     },
   },

@@ -10,7 +10,7 @@ import { approveReview, rejectReview, reviewErrors, type ReviewDecision, type Re
 import type { Db } from '@stratum/db';
 import { apiError, ApiError, invalid } from '../http/errors';
 import { readJsonBody } from '../http/read-json';
-import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
+import { ADMIN_KEY_SECURITY, BODY_ERRORS, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
 import type { ParameterObject } from '../openapi/types';
 import type { ProfileRoute } from './route';
 
@@ -53,11 +53,9 @@ function decisionRoute(action: 'approve' | 'reject', decide: (db: Db, tenantId: 
       requestBody: { required: false, content: { [JSON_TYPE]: { schema: schemaRef('ReviewDecisionRequest') } } },
       responses: {
         '200': okResponse('The decision.', 'ReviewDecision'),
-        '400': ERROR_RESPONSES[400],
         '404': ERROR_RESPONSES[404],
         '409': ERROR_RESPONSES[409],
-        '413': ERROR_RESPONSES[413],
-        '415': ERROR_RESPONSES[415],
+        ...BODY_ERRORS,
         ...COMMON_ERRORS,
       },
     },

@@ -9,7 +9,7 @@
 import { withTenant } from '@stratum/identity';
 import { ApiError } from '../http/errors';
 import { readJsonBody } from '../http/read-json';
-import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
+import { ADMIN_KEY_SECURITY, BODY_ERRORS, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
 import { parseConsentBody } from '../profiles/consent-body';
 import { appendConsents, currentConsents } from '../profiles/consents';
 import { findProfile } from '../profiles/find-profile';
@@ -33,10 +33,8 @@ export const putConsents: ProfileRoute = {
     requestBody: { required: true, content: { [JSON_TYPE]: { schema: schemaRef('ConsentChanges') } } },
     responses: {
       '200': okResponse('The current consents after the change.', 'ConsentList'),
-      '400': ERROR_RESPONSES[400],
       '404': ERROR_RESPONSES[404],
-      '413': ERROR_RESPONSES[413],
-      '415': ERROR_RESPONSES[415],
+      ...BODY_ERRORS,
       ...COMMON_ERRORS,
     },
   },

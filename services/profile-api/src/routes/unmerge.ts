@@ -9,7 +9,7 @@
 import { newProfileId, unmerge, unmergeErrors } from '@stratum/identity';
 import { apiError, ApiError } from '../http/errors';
 import { readJsonBody } from '../http/read-json';
-import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
+import { ADMIN_KEY_SECURITY, BODY_ERRORS, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
 import { findProfile } from '../profiles/find-profile';
 import { readAsTenant } from '../profiles/read-as-tenant';
 import { parseUnmergeBody } from '../profiles/unmerge-body';
@@ -33,11 +33,9 @@ export const unmergeProfile: ProfileRoute = {
     requestBody: { required: true, content: { [JSON_TYPE]: { schema: schemaRef('UnmergeRequest') } } },
     responses: {
       '200': okResponse('The part that kept the id and the parts split off.', 'UnmergeResult'),
-      '400': ERROR_RESPONSES[400],
       '404': ERROR_RESPONSES[404],
       '409': ERROR_RESPONSES[409],
-      '413': ERROR_RESPONSES[413],
-      '415': ERROR_RESPONSES[415],
+      ...BODY_ERRORS,
       ...COMMON_ERRORS,
     },
   },

@@ -11,7 +11,7 @@ import { destinationView } from '../destinations/destination-view';
 import { refusing, STORE_OPTIONS } from '../destinations/refusals';
 import { ApiError } from '../http/errors';
 import { readJsonBody } from '../http/read-json';
-import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
+import { ADMIN_KEY_SECURITY, BODY_ERRORS, COMMON_ERRORS, ERROR_RESPONSES, JSON_TYPE, okResponse, REQUEST_ID_PARAMETER, schemaRef } from '../openapi/refs';
 import type { ProfileRoute } from './route';
 
 export const updateDestinationRoute: ProfileRoute = {
@@ -30,11 +30,9 @@ export const updateDestinationRoute: ProfileRoute = {
     requestBody: { required: true, content: { [JSON_TYPE]: { schema: schemaRef('DestinationChange') } } },
     responses: {
       '200': okResponse('The destination after the change.', 'Destination'),
-      '400': ERROR_RESPONSES[400],
       '404': ERROR_RESPONSES[404],
       '409': ERROR_RESPONSES[409],
-      '413': ERROR_RESPONSES[413],
-      '415': ERROR_RESPONSES[415],
+      ...BODY_ERRORS,
       ...COMMON_ERRORS,
     },
   },
