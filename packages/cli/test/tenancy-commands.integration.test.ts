@@ -2,7 +2,8 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS } from '@stratum/db';
+import { createDb, MIGRATIONS } from '@stratum/db';
+import { withTenant } from '@stratum/identity';
 import { closedPort, useTestPostgres, type TestDatabase } from '@stratum/testing';
 import { runCli } from './cli-process';
 
@@ -168,4 +169,40 @@ test('identity settings: shows the defaults, replaces the document, refuses a ba
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/limits\.emial: not an identifier type.*survivorship\.defaultRule must be one of/);
   expect((await runCli(['identity', 'settings', '--tenant', 'nobody'], env)).code).toBe(4);
+});
+
+test('identity reviews lists the queue; review approve merges the pair, reject closes one; decided or unknown entries are refused', async () => {
+  const tenant = await runCli(['tenant', 'create', '--name', 'review-co', '--json'], env);
+  const { tenantId } = json<{ tenantId: string }>(tenant.out);
+  const db = createDb(database.url);
+  try {
+    await withTenant(db, tenantId, async (trx) => {
+      const profile = (id: string, first: string) => ({ tenant_id: tenantId, id, first_seen_at: first, last_seen_at: first });
+      await trx('profiles').insert([profile('prf_a', '2026-11-01T00:00:00Z'), profile('prf_b', '2026-11-02T00:00:00Z'), profile('prf_c', '2026-11-03T00:00:00Z')]);
+      const identifier = (hash: string, profileId: string) => ({ tenant_id: tenantId, type: 'external_id', namespace: 'stratum.person_record', value_hash: hash, profile_id: profileId, origin_profile_id: profileId, first_seen_at: '2026-11-01T00:00:00Z' });
+      await trx('identifiers').insert([identifier('aa', 'prf_a'), identifier('bb', 'prf_b'), identifier('cc', 'prf_c')]);
+      const review = (id: string, key: string, candidates: string[], at: string) => ({ tenant_id: tenantId, id, identifier_key: `external_id:stratum.person_record:${key}`, candidate_profile_ids: candidates, reason: 'fuzzy_match', created_at: at, match_score: 8.25, match_tier: 'fuzzy' });
+      await trx('identity_reviews').insert([review('rv_1', 'aa', ['prf_b', 'prf_a'], '2026-11-20T00:00:00Z'), review('rv_2', 'cc', ['prf_b', 'prf_c'], '2026-11-21T00:00:00Z')]);
+    });
+  } finally {
+    await db.destroy();
+  }
+  const listed = await runCli(['identity', 'reviews', '--tenant', 'review-co'], env);
+  expect(listed.code).toBe(0);
+  expect(listed.out.split('\n')[0]).toMatch(/^id\s+reason\s+score\s+profiles now\s+created$/);
+  expect(listed.out).toMatch(/rv_2\s+fuzzy_match\s+8\.3 fuzzy\s+prf_b \+ prf_c/);
+  const approved = await runCli(['identity', 'review', 'approve', 'rv_1', '--tenant', tenantId, '--reason', 'same person', '--json'], env);
+  expect(approved.code).toBe(0);
+  expect(json<{ status: string; profileId: string; mergedProfileIds: string[] }>(approved.out)).toMatchObject({ status: 'approved', profileId: 'prf_a', mergedProfileIds: ['prf_b'] });
+  // rv_2 named prf_b, merged away now: it answers for its survivor.
+  const after = json<{ reviews: Array<{ id: string; currentProfileIds: string[] }> }>((await runCli(['identity', 'reviews', '--tenant', tenantId, '--json'], env)).out);
+  expect(after.reviews).toEqual([expect.objectContaining({ id: 'rv_2', currentProfileIds: ['prf_a', 'prf_c'] })]);
+  const rejected = await runCli(['identity', 'review', 'reject', 'rv_2', '--tenant', tenantId], env);
+  expect([rejected.code, rejected.out]).toEqual([0, expect.stringMatching(/^review\s+rv_2\nstatus\s+rejected\n/)]);
+  const again = await runCli(['identity', 'review', 'approve', 'rv_2', '--tenant', tenantId], env);
+  expect([again.code, again.err]).toEqual([1, expect.stringMatching(/rv_2 was rejected already/)]);
+  expect((await runCli(['identity', 'review', 'reject', 'rv_nope', '--tenant', tenantId], env)).code).toBe(4);
+  expect((await runCli(['identity', 'reviews', '--tenant', tenantId, '--status', 'done'], env)).code).toBe(2);
+  const decided = await runCli(['identity', 'reviews', '--tenant', tenantId, '--status', 'approved'], env);
+  expect(decided.out).toMatch(/rv_1\s+fuzzy_match\s+8\.3 fuzzy\s+prf_a \(one profile already\)/);
 });

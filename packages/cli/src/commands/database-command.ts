@@ -5,7 +5,7 @@
  */
 import { Command, type CommanderError } from 'commander';
 import { createDb, dbErrors, type Db } from '@stratum/db';
-import { identitySettingsErrors } from '@stratum/identity';
+import { identitySettingsErrors, reviewErrors } from '@stratum/identity';
 import { credentialErrors, destinationErrors } from '@stratum/destinations';
 import { tenancyErrors } from '@stratum/tenancy';
 import { asDatabaseUnavailable, reportFailure } from './command-failure';
@@ -18,7 +18,7 @@ Exit codes:
   1  failed (the message says why)
   2  usage error or invalid input (a name, limit, region, dedup window or plan refused); nothing changed
   3  PostgreSQL unreachable; nothing changed
-  4  the tenant or source named does not exist`;
+  4  the tenant, source or review entry named does not exist`;
 
 export interface DatabaseFlags {
   databaseUrl?: string;
@@ -44,7 +44,7 @@ function exitCodeOf(err: unknown): number {
   const invalidDestination = ['unknown_destination_type', 'invalid_destination_name', 'destination_name_taken', 'invalid_settings', 'invalid_filters', 'invalid_credentials', 'invalid_delivery_policy'] as const;
   if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings') || invalidDestination.some((c) => destinationErrors.is(err, c))) return DB_EXIT_CODES.usage;
   if (credentialErrors.is(err, 'credential_keys_missing') || credentialErrors.is(err, 'credential_key_invalid')) return DB_EXIT_CODES.usage;
-  if (tenancyErrors.is(err, 'not_found') || destinationErrors.is(err, 'destination_not_found') || destinationErrors.is(err, 'tenant_not_found')) return DB_EXIT_CODES.notFound;
+  if (tenancyErrors.is(err, 'not_found') || destinationErrors.is(err, 'destination_not_found') || destinationErrors.is(err, 'tenant_not_found') || reviewErrors.is(err, 'review_not_found')) return DB_EXIT_CODES.notFound;
   if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable') || destinationErrors.is(err, 'destinations_unavailable')) return DB_EXIT_CODES.unreachable;
   return DB_EXIT_CODES.failed;
 }

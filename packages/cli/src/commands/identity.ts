@@ -1,9 +1,13 @@
-/** `stratum identity settings`: show or replace a tenant's identity rules (merge protection, survivorship; docs/identity.md). */
+/**
+ * `stratum identity settings`: show or replace a tenant's identity rules (merge protection, survivorship; docs/identity.md).
+ * `stratum identity reviews`, `stratum identity review approve|reject <id>`: work the review queue
+ * (the pairs identity resolution left to a person), as the profile API's /v1/reviews does.
+ */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadIdentitySettings, saveIdentitySettings, withTenant } from '@stratum/identity';
+import { approveReview, loadIdentitySettings, readReviews, rejectReview, REVIEW_STATUSES, saveIdentitySettings, withTenant, type ReviewDecision, type ReviewEntry, type ReviewStatus } from '@stratum/identity';
 import { findTenant } from '@stratum/tenancy';
-import { databaseCommand, runWithDatabase, type DatabaseFlags } from './database-command';
+import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
 
 function jsonFile(path: string): unknown {
   try {
@@ -11,6 +15,60 @@ function jsonFile(path: string): unknown {
   } catch (err) {
     throw new InvalidArgumentError(`cannot read ${path} as JSON: ${(err as Error).message}`);
   }
+}
+
+function reviewStatus(text: string): ReviewStatus {
+  if (!(REVIEW_STATUSES as readonly string[]).includes(text)) throw new InvalidArgumentError(`must be one of ${REVIEW_STATUSES.join(', ')}`);
+  return text as ReviewStatus;
+}
+
+function pageLimit(text: string): number {
+  const n = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
+  return n;
+}
+
+/** One line per entry: id, reason, score and tier, the profiles it is about now, when. */
+function reviewTable(reviews: readonly ReviewEntry[]): string {
+  if (reviews.length === 0) return 'no review entries\n';
+  const rows = reviews.map((r) => [
+    r.id,
+    r.reason,
+    r.match?.score === null || r.match === null ? '-' : `${r.match.score.toFixed(1)} ${r.match.tier ?? ''}`.trim(),
+    r.currentProfileIds.length === 1 ? `${r.currentProfileIds[0]} (one profile already)` : r.currentProfileIds.join(' + '),
+    r.createdAt,
+  ]);
+  const header = ['id', 'reason', 'score', 'profiles now', 'created'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => `${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`).join('');
+}
+
+function decisionLines(d: ReviewDecision): string {
+  return lines([
+    ['review', d.reviewId],
+    ['status', d.status],
+    ...(d.status === 'approved' ? ([['profile', d.profileId ?? '-'], ['merged', d.mergedProfileIds.length === 0 ? 'nothing (one profile already)' : d.mergedProfileIds.join(', ')]] as const) : []),
+    ['audit', d.auditId],
+  ]);
+}
+
+function decisionCommand(action: 'approve' | 'reject', decide: typeof approveReview, description: string): Command {
+  return databaseCommand(action, description)
+    .argument('<review-id>', 'the entry, as `stratum identity reviews` lists it')
+    .requiredOption('--tenant <id|name>', 'the tenant')
+    .option('--reason <text>', 'why (kept in the audit)')
+    .action((reviewId: string, flags: DatabaseFlags & { tenant: string; reason?: string }) =>
+      runWithDatabase(
+        `identity review ${action}`,
+        flags,
+        async (db) => {
+          const { tenantId } = await findTenant(db, flags.tenant);
+          const operator = process.env.USER ?? 'unknown';
+          return decide(db, tenantId, { reviewId, actor: `stratum cli (${operator})`, reason: flags.reason ?? null });
+        },
+        decisionLines,
+      ),
+    );
 }
 
 export function identityCommand(): Command {
@@ -28,5 +86,26 @@ export function identityCommand(): Command {
         (s) => `${JSON.stringify(s, null, 2)}\n`,
       ),
     );
-  return new Command('identity').description('identity resolution: per-tenant settings').addCommand(settings);
+  const reviews = databaseCommand('reviews', 'list the review queue: pairs identity resolution left to a person (fuzzy matches, held-back links, stopped merges), newest first')
+    .requiredOption('--tenant <id|name>', 'the tenant')
+    .option('--status <status>', `entries of this status: ${REVIEW_STATUSES.join(', ')}`, reviewStatus, 'open')
+    .option('--reason <reason>', 'only entries of this reason, e.g. fuzzy_match')
+    .option('--limit <n>', 'at most this many (1–1000)', pageLimit, 50)
+    .action((flags: DatabaseFlags & { tenant: string; status: ReviewStatus; reason?: string; limit: number }) =>
+      runWithDatabase(
+        'identity reviews',
+        flags,
+        async (db) => {
+          const { tenantId } = await findTenant(db, flags.tenant);
+          const page = await withTenant(db, tenantId, (trx) => readReviews(trx, tenantId, { status: flags.status, reason: flags.reason ?? null }, flags.limit, null));
+          return { reviews: page.reviews, more: page.next !== null };
+        },
+        (r) => `${reviewTable(r.reviews)}${r.more ? `(more: raise --limit, or page with GET /v1/reviews)\n` : ''}`,
+      ),
+    );
+  const review = new Command('review')
+    .description('decide an entry of the review queue')
+    .addCommand(decisionCommand('approve', approveReview, "the entry's profiles are one person: merge them (the oldest survives; an unmerge can split them again)"))
+    .addCommand(decisionCommand('reject', rejectReview, "the entry's profiles are different people: close it"));
+  return new Command('identity').description('identity resolution: per-tenant settings, the review queue').addCommand(settings).addCommand(reviews).addCommand(review);
 }

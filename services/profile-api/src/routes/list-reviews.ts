@@ -8,7 +8,7 @@ import { ApiError, invalid } from '../http/errors';
 import { ADMIN_KEY_SECURITY, COMMON_ERRORS, ERROR_RESPONSES, okResponse, REQUEST_ID_PARAMETER } from '../openapi/refs';
 import { encodeCursor } from '../profiles/cursor';
 import { readAsTenant } from '../profiles/read-as-tenant';
-import { readReviews, REVIEW_STATUSES, type ReviewStatus } from '../profiles/reviews';
+import { readReviews, REVIEW_STATUSES, type ReviewStatus } from '@stratum/identity';
 import { CURSOR_PARAMETER, LIMIT_PARAMETER, pageCursor, pageSize } from './parameters';
 import type { ProfileRoute } from './route';
 

@@ -1,13 +1,19 @@
 /**
  * The review queue (identity_reviews) as a work list: entries of one status (and optionally one
- * reason), newest first — created_at DESC, then the id — in keyset pages like the timeline. Each
+ * reason), newest first — created_at DESC, then the id — in keyset pages (the profile API's
+ * `GET /v1/reviews`, `stratum identity reviews`). Each
  * entry says which profiles it is about *now* (a candidate merged away since answers for its
  * survivor), so a reviewer sees at once when a later row already joined the pair.
  */
-import { parseIdentifierKey } from '@stratum/identity';
 import type { Knex } from 'knex';
-import { exactTimestampSql, type Cursor } from './cursor';
-import type { AuditIdentifier } from './merges';
+import type { IdentifierType } from '@stratum/schemas';
+import { parseIdentifierKey } from '../identifier-key';
+
+/** Where a page ends: the last entry's created_at as PostgreSQL's exact UTC text (microseconds), and its id. */
+export interface ReviewPageKey {
+  readonly at: string;
+  readonly id: string;
+}
 
 export const REVIEW_STATUSES = ['open', 'approved', 'rejected'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -24,7 +30,7 @@ export interface ReviewEntry {
   readonly reason: string;
   readonly status: ReviewStatus;
   /** The identifier the entry is about (for a fuzzy match: the stored record matched). */
-  readonly identifier: AuditIdentifier;
+  readonly identifier: { readonly type: IdentifierType; readonly namespace: string | null; readonly valueHash: string };
   /** The profiles named when the entry was made. */
   readonly candidateProfileIds: string[];
   /** The active profiles those are now (one: already the same person). */
@@ -38,7 +44,7 @@ export interface ReviewEntry {
 
 export interface ReviewPage {
   readonly reviews: ReviewEntry[];
-  readonly next: Cursor | null;
+  readonly next: ReviewPageKey | null;
 }
 
 export interface ReviewFilter {
@@ -47,7 +53,7 @@ export interface ReviewFilter {
 }
 
 /** One page of entries after `after` (null: from the newest). */
-export async function readReviews(trx: Knex.Transaction, tenantId: string, filter: ReviewFilter, limit: number, after: Cursor | null): Promise<ReviewPage> {
+export async function readReviews(trx: Knex.Transaction, tenantId: string, filter: ReviewFilter, limit: number, after: ReviewPageKey | null): Promise<ReviewPage> {
   const conditions = ['r.tenant_id = ?', 'r.status = ?'];
   const bindings: string[] = [tenantId, filter.status];
   if (filter.reason !== null) {
@@ -77,7 +83,7 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
     }>;
   }>(
     `SELECT r.id, r.reason, r.status, r.identifier_key, r.candidate_profile_ids, r.match_score, r.match_tier, r.match_fields, r.message_id,
-            r.created_at, r.decided_at, r.decided_by, ${exactTimestampSql('r.created_at')} AS exact_ts,
+            r.created_at, r.decided_at, r.decided_by, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS exact_ts,
             (SELECT array_agg(DISTINCT coalesce(p.merged_into, p.id) ORDER BY coalesce(p.merged_into, p.id))
              FROM profiles p WHERE p.tenant_id = r.tenant_id AND p.id = ANY(r.candidate_profile_ids)) AS current_profile_ids
      FROM identity_reviews r
