@@ -1,4 +1,4 @@
-import { candidatePairs, type BlockingPass } from './blocking';
+import { candidatePairs, DEFAULT_BLOCKING_PASSES, type BlockingPass } from './blocking';
 import { person } from './test-records';
 
 const records = [
@@ -28,4 +28,11 @@ it('skips and reports blocks over the size limit', () => {
   const result = candidatePairs(records, { passes: [everyone], maxBlockSize: 4 });
   expect(result.left.length).toBe(0);
   expect(result.passes).toEqual([{ name: 'everyone', blocks: 1, pairs: 0, skippedBlocks: 1 }]);
+});
+
+it('refines a pass by region without dropping records that have none: those still meet each other', () => {
+  const born = { givenName: 'erika', familyName: 'weber', birthDate: '19620301' };
+  const byRegion = DEFAULT_BLOCKING_PASSES.filter((p) => p.name === 'birth_date+region');
+  const people = [person({ ...born, region: 'vic' }), person({ ...born, region: 'vic' }), person({ ...born, region: 'nsw' }), person(born), person(born)];
+  expect(pairsOf(candidatePairs(people, { passes: byRegion }))).toEqual(['0-1', '3-4']);
 });
