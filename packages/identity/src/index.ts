@@ -5,6 +5,7 @@
  */
 export { PERSON_RECORD_NAMESPACE, identifierKey, identifierRecordOf, identifierRecordOfKey, parseIdentifierKey, refOf, type IdentifierRef } from './identifier-key';
 export { UnionFind, connectedComponents } from './graph/union-find';
+export { mergeProfiles } from './graph/merge-profiles';
 export * from './survivorship/rules';
 export * from './settings';
 export { withTenant, APP_ROLE } from './tenant-scope';

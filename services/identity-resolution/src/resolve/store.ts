@@ -17,7 +17,7 @@
 import type { Knex } from 'knex';
 import { epochMs, fromEpochMs, writeThroughStage, type CopyColumn, type CopyValue } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
-import { consentStateOf, currentConsentsSql, goldenTraits, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
+import { consentStateOf, currentConsentsSql, goldenTraits, mergeProfiles, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { ConsentState, IdentifierType } from '@stratum/schemas';
 import type { KnownProfile, MatchEvidence, ResolutionPlan } from './plan';
 import { changedProfiles } from './profile-changes';
@@ -219,20 +219,7 @@ export async function writePlan(
     );
     if (rowCount !== rows.length) throw storeErrors.error('identity_race', `${rows.length - rowCount} of ${rows.length} new identifiers were created concurrently`);
   }
-  if (plan.merged.size > 0) {
-    const pairs = json([...plan.merged].map(([loser, survivor]) => ({ loser, survivor })));
-    const m = 'json_to_recordset(?::json) AS m(loser text, survivor text)';
-    await trx.raw(`UPDATE identifiers t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-    await trx.raw(`UPDATE profile_events t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-    await trx.raw(`UPDATE consents t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-    // merged_into always names the final survivor, also for profiles merged into a loser before.
-    await trx.raw(`UPDATE profiles t SET merged_into = m.survivor, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.merged_into = m.loser`, [pairs, tenantId]);
-    await trx.raw(`UPDATE profiles t SET status = 'merged', merged_into = m.survivor, version = t.version + 1, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.id = m.loser`, [
-      pairs,
-      tenantId,
-    ]);
-    await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)', [tenantId, [...plan.merged.keys()]]);
-  }
+  await mergeProfiles(trx, tenantId, plan.merged);
   await upsertTraitRows(
     trx,
     tenantId,
