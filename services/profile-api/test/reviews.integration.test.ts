@@ -60,7 +60,7 @@ const openReviews = async (tenant: TestTenant, query = '') => call<ReviewPage>(h
 beforeAll(async () => {
   t = await h.tenant();
   other = await h.tenant();
-  // Ann (rec-1) is the older profile; Anne (rec-2) is listed do-not-contact and absorbed an old profile earlier.
+  // Ann (rec-1) is the older profile; Anne (rec-2) holds a listed e-mail and absorbed an old profile earlier.
   await seedProfiles(h.db, t.tenantId, [
     { id: 'prf_ann', firstSeenAt: '2026-11-01T00:00:00Z' },
     { id: 'prf_anne', firstSeenAt: '2026-11-05T00:00:00Z', doNotContact: true },
@@ -71,9 +71,16 @@ beforeAll(async () => {
   await seedIdentifiers(h.db, t.tenantId, [
     { type: 'external_id', namespace: NS, canonical: 'rec-1', profileId: 'prf_ann', firstSeenAt: '2026-11-01T00:00:00Z' },
     { type: 'external_id', namespace: NS, canonical: 'rec-2', profileId: 'prf_anne', firstSeenAt: '2026-11-05T00:00:00Z' },
+    { type: 'email', canonical: 'anne@example.com', profileId: 'prf_anne', firstSeenAt: '2026-11-06T00:00:00Z' },
     { type: 'external_id', namespace: NS, canonical: 'rec-3', profileId: 'prf_bob' },
     { type: 'external_id', namespace: NS, canonical: 'rec-4', profileId: 'prf_rob' },
   ]);
+  // Anne's e-mail, linked to her record by the row that carried both, is on a do-not-contact list (which is why her profile is marked).
+  await withTenant(h.db, t.tenantId, async (trx) => {
+    const [a, b] = [recordKey('rec-2'), `email::${sha('anne@example.com')}`].sort();
+    await trx('identity_edges').insert({ tenant_id: t.tenantId, a_key: a, b_key: b, message_id: 'row-2', rule: 'exact:email' });
+    await trx('do_not_contact_entries').insert({ tenant_id: t.tenantId, type: 'email', value_hash: sha('anne@example.com'), list: 'unsubscribed' });
+  });
   await seedEvents(h.db, t.tenantId, [
     { messageId: 'row-1', profileId: 'prf_ann', eventTs: '2026-11-02T10:00:00Z', type: 'identify', event: null, identifierKeys: [recordKey('rec-1')], traits: { firstName: 'Ann', city: 'Bundaberg' } },
     { messageId: 'row-2', profileId: 'prf_anne', eventTs: '2026-11-06T10:00:00Z', type: 'identify', event: null, identifierKeys: [recordKey('rec-2')], traits: { firstName: 'Anne', lastName: 'Lee' } },
@@ -139,7 +146,7 @@ it('approve merges the pair into the older profile: events, identifiers, traits,
 
   const anne = await call<ProfileAnswer>(h, '/v1/profiles/prf_anne', { key: t.adminKey });
   expect(anne.body).toMatchObject({ id: 'prf_ann', mergedInto: 'prf_ann', doNotContact: true, traits: { city: 'Bundaberg', lastName: 'Lee' } });
-  expect(anne.body.identifiers.map((i) => i.value).sort()).toEqual(['rec-1', 'rec-2']);
+  expect(anne.body.identifiers.map((i) => `${i.type}:${i.value}`).sort()).toEqual(['email:null', 'external_id:rec-1', 'external_id:rec-2']);
   const events = await call<{ events: Array<{ messageId: string }> }>(h, '/v1/profiles/prf_ann/events', { key: t.adminKey });
   expect(events.body.events.map((e) => e.messageId)).toEqual(['row-2', 'row-1']);
   const history = await call<{ merges: Array<{ action: string; rule: string; reason: string; actor: string; otherProfileIds: string[] }> }>(h, '/v1/profiles/prf_ann/merges', { key: t.adminKey });
@@ -147,13 +154,15 @@ it('approve merges the pair into the older profile: events, identifiers, traits,
 
   const state = await withTenant(h.db, t.tenantId, async (trx) => ({
     old: await trx('profiles').where({ id: 'prf_anne_old' }).first('merged_into'),
-    edges: await trx('identity_edges').whereNull('removed_at').select('a_key', 'b_key', 'rule'),
+    edges: await trx('identity_edges').whereNull('removed_at').orderBy('id').select('a_key', 'b_key', 'rule'),
     audit: await trx('identity_audit').where({ id: res.body.auditId }).first('match_score', 'match_tier'),
   }));
   // The app role may only append to the outbox; the relay reads it as the owner.
   const outbox = await h.db('identity_outbox').where({ tenant_id: t.tenantId }).orderBy('id').select('topic', h.db.raw("value->>'change' AS change"), h.db.raw('value IS NULL AS tombstone'));
   expect(state.old.merged_into).toBe('prf_ann');
-  expect(state.edges).toEqual([{ a_key: recordKey('rec-1'), b_key: recordKey('rec-2'), rule: 'manual:review' }].map((e) => (e.a_key < e.b_key ? e : { ...e, a_key: e.b_key, b_key: e.a_key })));
+  const sorted = (x: string, y: string, rule: string) => (x < y ? { a_key: x, b_key: y, rule } : { a_key: y, b_key: x, rule });
+  // The seeded e-mail link, and the one the approval added.
+  expect(state.edges).toEqual([sorted(recordKey('rec-2'), `email::${sha('anne@example.com')}`, 'exact:email'), sorted(recordKey('rec-1'), recordKey('rec-2'), 'manual:review')]);
   expect(state.audit).toEqual({ match_score: 9.5, match_tier: 'fuzzy' });
   expect(outbox.map((o: { topic: string; change: string | null; tombstone: boolean }) => [o.topic, o.tombstone ? 'tombstone' : o.change])).toEqual([
     ['identity.audit', null],

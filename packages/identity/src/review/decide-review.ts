@@ -7,8 +7,9 @@
  *   the profile holding the entry's identifier) become one, as the resolver's merge path does it —
  *   the oldest profile survives, identifiers, events and consents move to it, the others are
  *   marked merged into it, traits are recomputed from the archive by the tenant's survivorship
- *   rules, and a `manual:review` edge joins the graphs so an unmerge can split them again. When
- *   they are one profile already (a later row linked them), nothing moves.
+ *   rules, the survivor is marked do-not-contact if it now holds a listed identifier (as after a
+ *   resolver merge), and a `manual:review` edge joins the graphs so an unmerge can split them
+ *   again. When they are one profile already (a later row linked them), nothing moves.
  * - reject: the entry is closed as different people.
  *
  * Either way the entry records who decided and when, an audit row (merge or reject, rule
@@ -16,9 +17,12 @@
  * snapshots go out through the identity outbox — all in one transaction.
  */
 import type { Knex } from 'knex';
-import type { Db } from '@stratum/db';
+import { epochMs, fromEpochMs, type Db } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import type { IdentityAudit, MatchTier } from '@stratum/schemas';
+import { lockDoNotContactShared } from '../do-not-contact/lock';
+import { markListedProfiles } from '../do-not-contact/mark';
+import { mergeProfiles } from '../graph/merge-profiles';
 import { identifierKey, identifierRecordOfKey, parseIdentifierKey } from '../identifier-key';
 import { enqueueOutbox, type OutboxEntry } from '../outbox/outbox';
 import { profileChangeRecord, readProfileStates } from '../outbox/profile-change';
@@ -67,13 +71,19 @@ interface ReviewRow {
 
 export function approveReview(db: Db, tenantId: string, request: ReviewDecisionRequest, now: () => number = Date.now): Promise<ReviewDecision> {
   return withTenant(db, tenantId, async (trx) => {
+    // Held from the start, as markListedProfiles needs: a list change waits for this merge.
+    await lockDoNotContactShared(trx, tenantId);
     const review = await lockOpenReview(trx, tenantId, request.reviewId);
     const at = now();
     const profiles = await currentProfiles(trx, tenantId, review);
     // The oldest survives, as in the resolver's merges.
     const [survivor, ...losers] = profiles;
     const edges = losers.length === 0 ? [] : await joiningEdges(trx, tenantId, review.identifier_key, profiles);
-    if (losers.length > 0) await mergeInto(trx, tenantId, survivor!.id, losers.map((p) => p.id), edges);
+    if (losers.length > 0) {
+      await mergeProfiles(trx, tenantId, new Map(losers.map((p) => [p.id, survivor!.id])));
+      await markListedProfiles(trx, tenantId, [survivor!.id]);
+      await insertEdges(trx, tenantId, edges);
+    }
     const rebuilt = losers.length > 0 ? await rebuildTraits(trx, tenantId, survivor!.id, await loadIdentitySettings(trx, tenantId)) : null;
     const auditId = stableId(tenantId, review.id, 'approve');
     const audit = await writeDecision(trx, tenantId, review, request, at, {
@@ -144,7 +154,7 @@ async function currentProfiles(trx: Knex.Transaction, tenantId: string, review: 
     `WITH named AS (
        SELECT coalesce(p.merged_into, p.id) AS id FROM profiles p WHERE p.tenant_id = ? AND p.id = ANY(?)
        UNION SELECT i.profile_id FROM identifiers i WHERE i.tenant_id = ? AND i.type = ? AND i.namespace = ? AND i.value_hash = ?)
-     SELECT p.id, (extract(epoch FROM p.first_seen_at) * 1000)::bigint AS first_ms
+     SELECT p.id, ${epochMs('p.first_seen_at')} AS first_ms
      FROM profiles p JOIN named n ON n.id = p.id
      WHERE p.tenant_id = ? AND p.status = 'active' ORDER BY p.id FOR UPDATE OF p`,
     [tenantId, review.candidate_profile_ids, tenantId, ref.type, ref.namespace, ref.valueHash, tenantId],
@@ -184,20 +194,8 @@ function decodedKey(key: string): string {
   return `${ref.type}:${ref.namespace}:${ref.valueHash}`;
 }
 
-/** The resolver's merge path (resolve/store.ts), for one survivor. */
-async function mergeInto(trx: Knex.Transaction, tenantId: string, survivor: string, losers: string[], edges: ReadonlyArray<[string, string]>): Promise<void> {
-  for (const table of ['identifiers', 'profile_events', 'consents']) {
-    await trx.raw(`UPDATE ${table} SET profile_id = ? WHERE tenant_id = ? AND profile_id = ANY(?)`, [survivor, tenantId, losers]);
-  }
-  // merged_into always names the final survivor, also for profiles merged into a loser before.
-  await trx.raw(`UPDATE profiles SET merged_into = ?, updated_at = now() WHERE tenant_id = ? AND merged_into = ANY(?)`, [survivor, tenantId, losers]);
-  await trx.raw(`UPDATE profiles SET status = 'merged', merged_into = ?, version = version + 1, updated_at = now() WHERE tenant_id = ? AND id = ANY(?)`, [survivor, tenantId, losers]);
-  // Do-not-contact is never lost in a merge: one listed part lists the person.
-  await trx.raw(
-    `UPDATE profiles SET do_not_contact = true WHERE tenant_id = ? AND id = ? AND EXISTS (SELECT 1 FROM profiles WHERE tenant_id = ? AND id = ANY(?) AND do_not_contact)`,
-    [tenantId, survivor, tenantId, losers],
-  );
-  await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)', [tenantId, losers]);
+/** The edges joining the merged graphs, kept by unmerge's rules (one active edge per pair). */
+async function insertEdges(trx: Knex.Transaction, tenantId: string, edges: ReadonlyArray<[string, string]>): Promise<void> {
   for (const [a, b] of edges) {
     await trx.raw(`INSERT INTO identity_edges (tenant_id, a_key, b_key, rule) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, a_key, b_key) WHERE removed_at IS NULL DO NOTHING`, [
       tenantId,
@@ -217,7 +215,7 @@ async function writeDecision(
   at: number,
   d: { status: 'approved' | 'rejected'; auditId: string; action: 'merge' | 'reject'; profileId: string; others: readonly string[]; identifiers: readonly string[] },
 ): Promise<IdentityAudit> {
-  await trx.raw(`UPDATE identity_reviews SET status = ?, decided_at = to_timestamp(? / 1000.0), decided_by = ? WHERE tenant_id = ? AND id = ?`, [
+  await trx.raw(`UPDATE identity_reviews SET status = ?, decided_at = ${fromEpochMs('?')}, decided_by = ? WHERE tenant_id = ? AND id = ?`, [
     d.status,
     at,
     request.actor,
@@ -227,7 +225,7 @@ async function writeDecision(
   const reason = request.reason ?? null;
   await trx.raw(
     `INSERT INTO identity_audit (tenant_id, id, action, profile_id, other_profile_ids, identifiers, rule, reason, actor, occurred_at, match_score, match_tier, match_fields)
-     VALUES (?, ?, ?, ?, ?, ?::jsonb, 'manual', ?, ?, to_timestamp(? / 1000.0), ?, ?, ?::jsonb)`,
+     VALUES (?, ?, ?, ?, ?, ?::jsonb, 'manual', ?, ?, ${fromEpochMs('?')}, ?, ?, ?::jsonb)`,
     [
       tenantId,
       d.auditId,
