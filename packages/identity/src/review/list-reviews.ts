@@ -6,6 +6,7 @@
  * survivor), so a reviewer sees at once when a later row already joined the pair.
  */
 import type { Knex } from 'knex';
+import { exactTimestampSql } from '@stratum/db';
 import type { IdentifierType } from '@stratum/schemas';
 import { parseIdentifierKey } from '../identifier-key';
 
@@ -83,7 +84,7 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
     }>;
   }>(
     `SELECT r.id, r.reason, r.status, r.identifier_key, r.candidate_profile_ids, r.match_score, r.match_tier, r.match_fields, r.message_id,
-            r.created_at, r.decided_at, r.decided_by, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS exact_ts,
+            r.created_at, r.decided_at, r.decided_by, ${exactTimestampSql('r.created_at')} AS exact_ts,
             (SELECT array_agg(DISTINCT coalesce(p.merged_into, p.id) ORDER BY coalesce(p.merged_into, p.id))
              FROM profiles p WHERE p.tenant_id = r.tenant_id AND p.id = ANY(r.candidate_profile_ids)) AS current_profile_ids
      FROM identity_reviews r

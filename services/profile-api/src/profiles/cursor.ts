@@ -9,13 +9,11 @@ import { parseIsoDateTime } from './iso-time';
 
 /** The sort key of the last row of a page. */
 export interface Cursor {
-  /** `YYYY-MM-DDTHH:MM:SS.ffffffZ`, as exactTimestampSql writes it. */
+  /** `YYYY-MM-DDTHH:MM:SS.ffffffZ`, as @stratum/db exactTimestampSql writes it. */
   readonly at: string;
   readonly id: string;
 }
 
-/** SQL giving a timestamptz column as the cursor's exact UTC text. */
-export const exactTimestampSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const EXACT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_CURSOR_LENGTH = 2048;

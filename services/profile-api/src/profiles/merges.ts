@@ -7,7 +7,8 @@
 import { parseIdentifierKey } from '@stratum/identity';
 import type { IdentifierType } from '@stratum/schemas';
 import type { Knex } from 'knex';
-import { exactTimestampSql, type Cursor } from './cursor';
+import { exactTimestampSql } from '@stratum/db';
+import type { Cursor } from './cursor';
 
 export interface AuditIdentifier {
   readonly type: IdentifierType;

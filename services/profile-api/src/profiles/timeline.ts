@@ -6,7 +6,8 @@
  * profile_events_timeline (tenant_id, profile_id, event_ts DESC, message_id DESC).
  */
 import type { Knex } from 'knex';
-import { exactTimestampSql, type Cursor } from './cursor';
+import { exactTimestampSql } from '@stratum/db';
+import type { Cursor } from './cursor';
 
 export interface TimelineEvent {
   readonly messageId: string;
