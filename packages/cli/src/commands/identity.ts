@@ -34,7 +34,7 @@ function reviewTable(reviews: readonly ReviewEntry[]): string {
   const rows = reviews.map((r) => [
     r.id,
     r.reason,
-    r.match?.score === null || r.match === null ? '-' : `${r.match.score.toFixed(1)} ${r.match.tier ?? ''}`.trim(),
+    r.match === null || r.match.score === null ? '-' : `${r.match.score.toFixed(1)} ${r.match.tier ?? ''}`.trim(),
     r.currentProfileIds.length === 1 ? `${r.currentProfileIds[0]} (one profile already)` : r.currentProfileIds.join(' + '),
     r.createdAt,
   ]);
