@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts outside the TypeScript packages (the Docker image's build step).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Config is read once, validated, and injected (docs/configuration.md): only @stratum/config
     // touches the environment. Tests, benchmarks and the CLI's flag defaults may read it.
     files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts'],
