@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
-import { newProfileId, withTenant } from '@stratum/identity';
+import { newProfileId, rejectReview, withTenant } from '@stratum/identity';
 import { cleanPerson, isoDate, pairwiseQuality } from '@stratum/matching';
 import { exampleRecords, type Identifier, type PersonImport, type UniqueEvent } from '@stratum/schemas';
 import { useTestPostgres, type TestDatabase } from '@stratum/testing';
@@ -167,6 +167,36 @@ test('exact, fuzzy within and across chunks, review, a row merging two profiles,
   );
   expect(fuzzyAudits.length).toBeGreaterThan(0);
   expect(fuzzyAudits.every((a) => a.value.provenance.score !== null && a.value.provenance.agreedFields.length > 0)).toBe(true);
+});
+
+test("a reviewer's rejection holds: a later row matching both profiles neither merges them nor queues the pair again", async () => {
+  const t = 'ten_rejected';
+  const eveDob = { givenName: 'Eve', familyName: 'Adams', dateOfBirth: '1970-03-04' };
+  const eveAddress = { givenName: 'Eve', familyName: 'Adams', streetNumber: '5', addressLine1: 'king street', postcode: '2600', locality: 'canberra' };
+  await importer.resolve(t, [row(t, IMPORT_A, 1, eveDob), row(t, IMPORT_A, 2, eveAddress)]);
+  const [first, second] = [await profileOfRow(t, IMPORT_A, 1), await profileOfRow(t, IMPORT_A, 2)];
+  const [review] = await q<{ id: string; candidate_profile_ids: string[] }>(t, 'SELECT id, candidate_profile_ids FROM identity_reviews');
+  expect(review!.candidate_profile_ids.sort()).toEqual([first, second].sort());
+  await rejectReview(db, t, { reviewId: review!.id, actor: 'test', reason: 'two women of that name in Canberra' });
+
+  // The full record that merged the same two Eves in the test above (no rejection there).
+  const later = await importer.resolve(t, [row(t, IMPORT_B, 1, { ...eveDob, ...eveAddress })]);
+  expect(later).toMatchObject({ resolved: 1, merges: 0, reviews: 0 });
+  expect(later.outcomes.strong).toBe(1);
+  expect([first, second]).toContain(await profileOfRow(t, IMPORT_B, 1));
+  expect(await activeProfiles(t)).toBe(2);
+  const reviews = await q<{ status: string }>(t, 'SELECT status FROM identity_reviews');
+  expect(reviews.map((r) => r.status)).toEqual(['rejected']);
+  const actions = await q<{ action: string }>(t, 'SELECT action FROM identity_audit WHERE message_id = ?', [`import:${IMPORT_B}:1`]);
+  expect(actions.map((a) => a.action)).toEqual(['link']);
+
+  // Exact identifiers are facts, not matches: a row naming one Eve's e-mail and the other's user
+  // id joins them as live events would, rejection or not.
+  await importer.resolve(t, [row(t, IMPORT_B, 2, { ...eveDob, email: 'eve@example.com' }), row(t, IMPORT_B, 3, { ...eveAddress, userId: 'eve-42' })]);
+  expect(await profileOfRow(t, IMPORT_B, 2)).toBe(first);
+  expect(await profileOfRow(t, IMPORT_B, 3)).toBe(second);
+  await importer.resolve(t, [row(t, IMPORT_B, 4, { email: 'eve@example.com', userId: 'eve-42' })]);
+  expect(await activeProfiles(t)).toBe(1);
 });
 
 /** FEBRL dataset 1 as `stratum import` would produce it (hygiene by @stratum/matching), with the true entity per row. */

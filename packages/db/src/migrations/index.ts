@@ -16,6 +16,7 @@ import { importRuns } from './202611241600_import_runs';
 import { personMatching } from './202611241700_person_matching';
 import { personRecordIndex } from './202611241800_person_record_index';
 import { reviewQueue } from './202611241900_review_queue';
+import { rejectedReviews } from './202611242100_rejected_reviews';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex, reviewQueue];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex, reviewQueue, rejectedReviews];
 export type { Migration } from './migration';

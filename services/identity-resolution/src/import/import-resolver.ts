@@ -17,7 +17,8 @@
  *
  * A row whose candidates span several profiles above the threshold merges them (the planner's
  * merge path), unless two of those records contradict each other (below cannot-link): that link
- * goes to review instead.
+ * goes to review instead. Pairs of profiles a reviewer rejected are never merged by a match nor
+ * queued again (rejected-links.ts).
  */
 import type { Db } from '@stratum/db';
 import {
@@ -26,11 +27,13 @@ import {
   lockDoNotContactShared,
   markListedProfiles,
   parseIdentifierKey,
+  readRejectedPairs,
   rebuildTraits,
   stableId,
   withTenant,
   type IdentitySettings,
   type OutboxEntry,
+  type RejectedPairs,
 } from '@stratum/identity';
 import { PERSON_MATCH_MODEL, scorerOf, type Scorer } from '@stratum/matching';
 import type { IdentityAudit, PersonImport, UniqueEvent } from '@stratum/schemas';
@@ -44,6 +47,7 @@ import { matchChunk, matchChunkInSlices, type MatchCandidate, type RowDecisions,
 import { importedPerson, type ImportedPerson } from './person-record';
 import { statisticsRefresher, type StatisticsRefresher } from './planner-statistics';
 import { createRecordIndex, type RecordIndex, type TenantRecords } from './record-index';
+import { withoutRejectedLinks } from './rejected-links';
 import { importStoreErrors, insertPersonRecords, profilesOfKeys, provenanceOf, type MatchProvenance } from './store';
 
 export const FUZZY_RULE = 'fuzzy:fellegi_sunter';
@@ -137,21 +141,29 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
           // 2. Decisions, against the index (worked out ahead while the previous sub-chunk was written, when still valid).
           const candidates = fresh.map(candidateOf);
           const early = await decisionsAhead(ahead, stored, candidates);
-          const decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
+          let decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
           onMatched?.(stored, candidates);
 
           // 3. Plan, as live events are planned.
-          const planEvents: PlanEvent[] = fresh.map((p, i) => ({
-            messageId: p.messageId,
-            sourceId: p.row.sourceId,
-            type: 'identify',
-            eventTs: p.row.receivedAt,
-            identifiers: [p.recordIdentifier, ...p.exact, ...decisions[i]!.links.map((l) => linkIdentifier(l.recordKey))],
-            traits: p.traits,
-          }));
+          const planEventsOf = (rows: readonly RowDecisions[]): PlanEvent[] =>
+            fresh.map((p, i) => ({
+              messageId: p.messageId,
+              sourceId: p.row.sourceId,
+              type: 'identify',
+              eventTs: p.row.receivedAt,
+              identifiers: [p.recordIdentifier, ...p.exact, ...rows[i]!.links.map((l) => linkIdentifier(l.recordKey))],
+              traits: p.traits,
+            }));
+          let planEvents = planEventsOf(decisions);
           const keys = [...new Set(lookupKeys(planEvents))].sort();
           const messageIds = fresh.map((p) => p.messageId);
           const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
+          // What reviewers rejected stays apart: such links are dropped (and not queued again, below).
+          const rejected = await readRejectedPairs(trx, tenantId);
+          if (rejected.size > 0) {
+            decisions = withoutRejectedLinks(fresh.map((p) => p.exact.map((x) => x.key)), decisions, state.known, rejected);
+            planEvents = planEventsOf(decisions);
+          }
           const recentMerges = new Map<string, number>();
           let plan = planResolution({ events: planEvents, ...state, recentMerges, settings: planSettings, newProfileId: deps.newProfileId });
           const linking = [...new Set(plan.audits.filter((a) => a.action === 'merge' || a.action === 'review').flatMap((a) => a.identifiers.map((x) => x.key)))];
@@ -166,7 +178,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
           // A review entry names the other record's profile; nothing is linked to it, so it is read, not locked with its traits.
           const reviewKeys = [...new Set(decisions.flatMap((d) => d.reviews.map((r) => r.recordKey)))].filter((k) => !state.known.has(k));
           const reviewed = await profilesOfKeys(trx, tenantId, reviewKeys);
-          const explained = explain(fresh, decisions, plan, new Map([...reviewed, ...state.known]));
+          const explained = explain(fresh, decisions, plan, new Map([...reviewed, ...state.known]), rejected);
           const finalPlan: ResolutionPlan = { ...plan, audits: explained.audits, reviews: [...plan.reviews, ...explained.reviews] };
           const archive = fresh.map((p, i) => ({
             messageId: p.messageId,
@@ -348,7 +360,7 @@ interface Explained {
  * `exact:<type>`. Borderline pairs that did not end on one profile become review entries (and a
  * `review` audit each).
  */
-function explain(fresh: readonly ImportedPerson[], decisions: readonly RowDecisions[], plan: ResolutionPlan, known: ReadonlyMap<string, string>): Explained {
+function explain(fresh: readonly ImportedPerson[], decisions: readonly RowDecisions[], plan: ResolutionPlan, known: ReadonlyMap<string, string>, rejected: RejectedPairs): Explained {
   const finalOf = (p: string): string => {
     let x = p;
     for (let i = 0; i < 1000 && plan.merged.has(x); i++) x = plan.merged.get(x)!;
@@ -409,7 +421,7 @@ function explain(fresh: readonly ImportedPerson[], decisions: readonly RowDecisi
       const j = rowOfKey.get(r.recordKey);
       const stored = known.get(r.recordKey);
       const theirs = j !== undefined ? plan.events[j]!.profileId : stored !== undefined ? finalOf(stored) : null;
-      if (theirs === null || theirs === mine || queued.has(theirs)) return;
+      if (theirs === null || theirs === mine || queued.has(theirs) || rejected.has(mine, theirs)) return;
       queued.add(theirs);
       if (!heldBack) borderline++;
       const prov = provenanceOf(r.decision);
