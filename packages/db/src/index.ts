@@ -8,5 +8,5 @@ export { MIGRATIONS, type Migration } from './migrations';
 export { openMigratedDbOrExit } from './open-migrated';
 export { dbErrors } from './errors';
 export { withTenant, scopeToTenant, APP_ROLE, type TenantTransactionOptions } from './tenant-scope';
-export { epochMs, exactTimestampSql, fromEpochMs } from './sql';
+export { epochMs, exactTimestampSql, fromEpochMs, TENANT_ID } from './sql';
 export { writeThroughStage, type CopyColumn, type CopyValue } from './copy';

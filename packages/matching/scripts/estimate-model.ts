@@ -5,7 +5,7 @@
  *
  *   pnpm --filter @stratum/matching run estimate-model [febrl1|febrl2|febrl3]
  */
-import { febrl } from '../test/datasets';
+import { febrl } from '../src/datasets';
 import { FIELDS, PERSON_MATCH_MODEL, candidatePairs, cleanPerson, compareRecords, estimateM, estimateU, scorerOf, toMatchRecord } from '../src/index';
 
 const which = Number((process.argv[2] ?? 'febrl2').replace('febrl', '')) as 1 | 2 | 3;

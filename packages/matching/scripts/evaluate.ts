@@ -9,7 +9,7 @@
  * the four data sets and the checked-in generated file.
  */
 import { resolve } from 'node:path';
-import { allDatasets, generatedPersons, reviewSplit, type Dataset } from '../test/datasets';
+import { allDatasets, generatedPersons, reviewSplit, type Dataset } from '../src/datasets';
 import { PERSON_MATCH_MODEL, blockingRecall, candidatePairs, cleanPerson, linkRecords, pairwiseQuality, scorerOf, toMatchRecord, valueFrequencies } from '../src/index';
 
 function evaluate(dataset: Dataset, withFrequencies: boolean): void {

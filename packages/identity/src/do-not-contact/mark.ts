@@ -5,6 +5,7 @@
  * on the merge itself (identity resolution calls markListedProfiles for every profile it touched).
  */
 import type { Knex } from 'knex';
+import { TENANT_ID } from '@stratum/db';
 import { enqueueOutbox } from '../outbox/outbox';
 import { profileChangeRecord, readProfileStates } from '../outbox/profile-change';
 
@@ -20,7 +21,7 @@ export const HOLDS_LISTED_SQL = `EXISTS (
 /** SQL: the active profiles now holding the (type, value_hash) rows of a json_to_recordset parameter. */
 export const PROFILES_HOLDING_SQL = `SELECT DISTINCT hi.profile_id FROM identifiers hi
   JOIN json_to_recordset(?::json) AS he(type text, value_hash text) ON hi.type = he.type AND hi.value_hash = he.value_hash
-  WHERE hi.tenant_id = ? AND hi.namespace = ''`;
+  WHERE hi.tenant_id = ${TENANT_ID} AND hi.namespace = ''`;
 
 /**
  * Marks those of `profileIds` (active, not yet marked) that hold a listed identifier; returns
@@ -34,8 +35,8 @@ export async function markListedProfiles(trx: Knex.Transaction, tenantId: string
   if (profileIds.length === 0) return [];
   const { rows } = await trx.raw<{ rows: Array<{ id: string }> }>(
     `UPDATE profiles p SET do_not_contact = true, updated_at = now()
-     WHERE p.tenant_id = ? AND p.id = ANY(?::text[]) AND p.status = 'active' AND NOT p.do_not_contact
-       AND EXISTS (SELECT 1 FROM do_not_contact_entries WHERE tenant_id = ? AND removed_at IS NULL)
+     WHERE p.tenant_id = ${TENANT_ID} AND p.id = ANY(?::text[]) AND p.status = 'active' AND NOT p.do_not_contact
+       AND EXISTS (SELECT 1 FROM do_not_contact_entries WHERE tenant_id = ${TENANT_ID} AND removed_at IS NULL)
        AND ${HOLDS_LISTED_SQL}
      RETURNING p.id`,
     [tenantId, [...new Set(profileIds)], tenantId],

@@ -6,16 +6,17 @@
  * writes or rebuilds the survivor's). The profiles must be locked by the caller.
  */
 import type { Knex } from 'knex';
+import { TENANT_ID } from '@stratum/db';
 
 /** `merged`: loser → survivor. */
 export async function mergeProfiles(trx: Knex.Transaction, tenantId: string, merged: ReadonlyMap<string, string>): Promise<void> {
   if (merged.size === 0) return;
   const pairs = JSON.stringify([...merged].map(([loser, survivor]) => ({ loser, survivor })));
   const m = 'json_to_recordset(?::json) AS m(loser text, survivor text)';
-  await trx.raw(`UPDATE identifiers t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-  await trx.raw(`UPDATE profile_events t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-  await trx.raw(`UPDATE consents t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ? AND t.profile_id = m.loser`, [pairs, tenantId]);
-  await trx.raw(`UPDATE profiles t SET merged_into = m.survivor, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.merged_into = m.loser`, [pairs, tenantId]);
-  await trx.raw(`UPDATE profiles t SET status = 'merged', merged_into = m.survivor, version = t.version + 1, updated_at = now() FROM ${m} WHERE t.tenant_id = ? AND t.id = m.loser`, [pairs, tenantId]);
-  await trx.raw('DELETE FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)', [tenantId, [...merged.keys()]]);
+  await trx.raw(`UPDATE identifiers t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ${TENANT_ID} AND t.profile_id = m.loser`, [pairs, tenantId]);
+  await trx.raw(`UPDATE profile_events t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ${TENANT_ID} AND t.profile_id = m.loser`, [pairs, tenantId]);
+  await trx.raw(`UPDATE consents t SET profile_id = m.survivor FROM ${m} WHERE t.tenant_id = ${TENANT_ID} AND t.profile_id = m.loser`, [pairs, tenantId]);
+  await trx.raw(`UPDATE profiles t SET merged_into = m.survivor, updated_at = now() FROM ${m} WHERE t.tenant_id = ${TENANT_ID} AND t.merged_into = m.loser`, [pairs, tenantId]);
+  await trx.raw(`UPDATE profiles t SET status = 'merged', merged_into = m.survivor, version = t.version + 1, updated_at = now() FROM ${m} WHERE t.tenant_id = ${TENANT_ID} AND t.id = m.loser`, [pairs, tenantId]);
+  await trx.raw(`DELETE FROM profile_traits WHERE tenant_id = ${TENANT_ID} AND profile_id = ANY(?)`, [tenantId, [...merged.keys()]]);
 }

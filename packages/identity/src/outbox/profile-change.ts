@@ -4,7 +4,7 @@
  * tables, readProfileChanges), so both publish the same shape.
  */
 import type { Knex } from 'knex';
-import { epochMs } from '@stratum/db';
+import { epochMs, TENANT_ID } from '@stratum/db';
 import type { ConsentState, Identifier, IdentifierType, ProfileChange } from '@stratum/schemas';
 import { identifierRecordOf } from '../identifier-key';
 import type { JsonValue, StoredTrait } from '../survivorship/rules';
@@ -63,7 +63,7 @@ export async function readProfileStates(trx: Knex.Transaction, tenantId: string,
   if (profileIds.length === 0) return out;
   const ids = [...profileIds];
   const { rows: profiles } = await trx.raw<{ rows: Array<{ id: string; version: string; traits: Record<string, JsonValue>; do_not_contact: boolean; first_ms: string; last_ms: string }> }>(
-    `SELECT id, version, traits, do_not_contact, ${epochMs('first_seen_at')} AS first_ms, ${epochMs('last_seen_at')} AS last_ms FROM profiles WHERE tenant_id = ? AND id = ANY(?)`,
+    `SELECT id, version, traits, do_not_contact, ${epochMs('first_seen_at')} AS first_ms, ${epochMs('last_seen_at')} AS last_ms FROM profiles WHERE tenant_id = ${TENANT_ID} AND id = ANY(?)`,
     [tenantId, ids],
   );
   const { rows: identifiers } = await trx.raw<{ rows: Array<{ profile_id: string; type: IdentifierType; namespace: string; value_hash: string; value: string | null }> }>(
@@ -72,7 +72,7 @@ export async function readProfileStates(trx: Knex.Transaction, tenantId: string,
   );
   const { rows: consents } = await trx.raw<{ rows: Array<{ profile_id: string; purpose: string; status: string; effective_ms: string }> }>(currentConsentsSql('= ANY(?)'), [tenantId, ids]);
   const { rows: traitRows } = await trx.raw<{ rows: Array<{ profile_id: string; name: string; value: JsonValue | null; event_ms: string; first_ms: string; source_id: string | null; message_id: string | null }> }>(
-    `SELECT profile_id, name, value, ${epochMs('event_ts')} AS event_ms, ${epochMs('first_ts')} AS first_ms, source_id, message_id FROM profile_traits WHERE tenant_id = ? AND profile_id = ANY(?)`,
+    `SELECT profile_id, name, value, ${epochMs('event_ts')} AS event_ms, ${epochMs('first_ts')} AS first_ms, source_id, message_id FROM profile_traits WHERE tenant_id = ${TENANT_ID} AND profile_id = ANY(?)`,
     [tenantId, ids],
   );
   const group = <R extends { profile_id: string }>(rows: readonly R[]) => {

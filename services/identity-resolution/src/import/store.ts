@@ -5,7 +5,7 @@
  * graph's own audit and review inserts (resolve/store.ts).
  */
 import type { Knex } from 'knex';
-import { writeThroughStage, type CopyColumn } from '@stratum/db';
+import { TENANT_ID, writeThroughStage, type CopyColumn } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import { parseIdentifierKey } from '@stratum/identity';
 import type { MatchDecision } from '@stratum/matching';
@@ -67,7 +67,7 @@ export async function profilesOfKeys(trx: Knex.Transaction, tenantId: string, ke
   const { rows } = await trx.raw<{ rows: Array<{ n: number; profile_id: string }> }>(
     `SELECT k.n, i.profile_id FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS k(type, namespace, value_hash, n)
      -- LIMIT 1 keeps it one index probe per key (see lockState).
-     CROSS JOIN LATERAL (SELECT profile_id FROM identifiers i WHERE i.tenant_id = ? AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i`,
+     CROSS JOIN LATERAL (SELECT profile_id FROM identifiers i WHERE i.tenant_id = ${TENANT_ID} AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i`,
     [refs.map((r) => r.type), refs.map((r) => r.namespace), refs.map((r) => r.valueHash), tenantId],
   );
   return new Map(rows.map((r) => [keys[Number(r.n) - 1]!, r.profile_id]));

@@ -15,7 +15,7 @@
  * attaches to the profile the first created.
  */
 import type { Knex } from 'knex';
-import { epochMs, fromEpochMs, writeThroughStage, type CopyColumn, type CopyValue } from '@stratum/db';
+import { epochMs, fromEpochMs, TENANT_ID, writeThroughStage, type CopyColumn, type CopyValue } from '@stratum/db';
 import { defineErrorCodes } from '@stratum/errors';
 import { consentStateOf, currentConsentsSql, goldenTraits, mergeProfiles, newestIdentifiersSql, parseIdentifierKey, upsertTraitRows, type IdentitySettings, type JsonValue, type StoredTrait } from '@stratum/identity';
 import type { ConsentState, IdentifierType } from '@stratum/schemas';
@@ -63,28 +63,29 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
     `WITH ids AS MATERIALIZED (
        SELECT i.type, i.namespace, i.value_hash, i.profile_id, p.version AS seen_version
        FROM json_to_recordset(?::json) AS k(type text, namespace text, value_hash text)
-       -- LATERAL with LIMIT 1 (the key is unique): one index probe per key. A join, or a LATERAL
-       -- subquery the planner may pull up into one, lets it (guessing 100 keys) hash the tenant's
-       -- whole identifier table instead: a chunk then costs as much as the tenant is large.
+       -- LATERAL with LIMIT 1 (the key is unique): one index probe per key, in this order. A join,
+       -- or a LATERAL subquery the planner may pull up into one, lets it hash the tenant's whole
+       -- identifier table (guessing 100 keys), or loop over the tenant's profiles outside the key
+       -- probes (guessing it holds one row): a chunk then costs as much as the tenant is large.
        CROSS JOIN LATERAL (
          SELECT i.type, i.namespace, i.value_hash, i.profile_id, i.tenant_id FROM identifiers i
-         WHERE i.tenant_id = ? AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i
-       JOIN profiles p ON p.tenant_id = i.tenant_id AND p.id = i.profile_id),
+         WHERE i.tenant_id = ${TENANT_ID} AND i.type = k.type AND i.namespace = k.namespace AND i.value_hash = k.value_hash LIMIT 1) i
+       CROSS JOIN LATERAL (SELECT p.version FROM profiles p WHERE p.tenant_id = i.tenant_id AND p.id = i.profile_id LIMIT 1) p),
      prof AS MATERIALIZED (
        SELECT p.id, p.status, p.version, ${epochMs('p.first_seen_at')} AS first_seen_ms FROM profiles p
-       WHERE p.tenant_id = ? AND p.id IN (SELECT profile_id FROM ids) ORDER BY p.id FOR UPDATE),
+       WHERE p.tenant_id = ${TENANT_ID} AND p.id IN (SELECT profile_id FROM ids) ORDER BY p.id FOR UPDATE),
      counts AS (
        SELECT c.profile_id, c.type, count(*)::int AS n FROM identifiers c
-       WHERE c.tenant_id = ? AND c.profile_id IN (SELECT id FROM prof) ${window === null ? '' : 'AND c.first_seen_at > now() - make_interval(secs => ?)'}
+       WHERE c.tenant_id = ${TENANT_ID} AND c.profile_id IN (SELECT id FROM prof) ${window === null ? '' : 'AND c.first_seen_at > now() - make_interval(secs => ?)'}
        GROUP BY c.profile_id, c.type),
      traits AS (
        SELECT t.profile_id, t.name, t.value, ${epochMs('t.event_ts')} AS event_ms, ${epochMs('t.first_ts')} AS first_ms, ${epochMs('t.removed_ts')} AS removed_ms,
               t.removed_message_id, t.source_id, t.message_id, t.stale
-       FROM profile_traits t WHERE t.tenant_id = ? AND t.profile_id IN (SELECT id FROM prof)),
+       FROM profile_traits t WHERE t.tenant_id = ${TENANT_ID} AND t.profile_id IN (SELECT id FROM prof)),
      audits AS (
        SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${epochMs('a.event_ts')} AS event_ms,
               a.rule, a.reason, ${epochMs('a.occurred_at')} AS occurred_ms
-       FROM identity_audit a WHERE a.tenant_id = ? AND a.message_id = ANY(?))
+       FROM identity_audit a WHERE a.tenant_id = ${TENANT_ID} AND a.message_id = ANY(?))
      SELECT (SELECT json_agg(ids) FROM ids) AS ids, (SELECT json_agg(prof) FROM prof) AS profiles, (SELECT json_agg(counts) FROM counts) AS counts,
             (SELECT json_agg(traits) FROM traits) AS traits, (SELECT json_agg(audits ORDER BY occurred_ms, id) FROM audits) AS audits`,
     [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds]],
@@ -129,7 +130,7 @@ export async function recentMergesOf(trx: Knex.Transaction, tenantId: string, ke
   const { rows } = await trx.raw<{ rows: Array<{ key: string; n: number }> }>(
     `SELECT k AS key, count(*)::int AS n
      FROM identity_audit a, jsonb_array_elements_text(a.identifiers) AS k
-     WHERE a.tenant_id = ? AND a.action = 'merge' AND a.occurred_at > now() - make_interval(secs => ?) AND k = ANY(?)
+     WHERE a.tenant_id = ${TENANT_ID} AND a.action = 'merge' AND a.occurred_at > now() - make_interval(secs => ?) AND k = ANY(?)
      GROUP BY k`,
     [tenantId, windowSeconds, [...keys]],
   );
@@ -254,7 +255,7 @@ export async function writePlan(
      upd AS (
        UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${fromEpochMs('x.first_ms')}),
          last_seen_at = greatest(p.last_seen_at, ${fromEpochMs('x.last_ms')}), version = p.version + x.bump, updated_at = now()
-       FROM x WHERE p.tenant_id = ? AND p.id = x.id
+       FROM x WHERE p.tenant_id = ${TENANT_ID} AND p.id = x.id
        RETURNING p.id, p.version, p.do_not_contact, ${epochMs('p.first_seen_at')} AS first_ms, ${epochMs('p.last_seen_at')} AS last_ms, p.traits),
      ${PROFILE_EXTRAS_CTES}
      SELECT (SELECT json_agg(upd) FROM upd) AS profiles, (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
@@ -389,7 +390,7 @@ export interface StoredAudit {
 export async function readChunkAudits(trx: Knex.Transaction, tenantId: string, messageIds: readonly string[]): Promise<StoredAudit[]> {
   const { rows } = await trx.raw<{ rows: AuditRowJson[] }>(
     `SELECT id, action, profile_id, other_profile_ids, identifiers, message_id, source_id, ${epochMs('event_ts')} AS event_ms, rule, reason, ${epochMs('occurred_at')} AS occurred_ms
-     FROM identity_audit WHERE tenant_id = ? AND message_id = ANY(?) ORDER BY occurred_at, id`,
+     FROM identity_audit WHERE tenant_id = ${TENANT_ID} AND message_id = ANY(?) ORDER BY occurred_at, id`,
     [tenantId, [...messageIds]],
   );
   return rows.map(storedAuditOf);

@@ -1,10 +1,14 @@
 /**
  * The ground-truth data sets (test/data, copied from the shared data folder with their licences)
- * as PersonInput records with their true entity ids.
+ * as PersonInput records with their true entity ids: `@stratum/matching/datasets`, for the
+ * library's quality test and scripts and for identity-resolution's test of the same data sets
+ * through the import stage's resolver. Not part of the library's runtime API.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { LinkResult, MatchRecord, PersonInput, SourceSettings } from '../src/index';
+import type { PersonInput, SourceSettings } from './hygiene/person';
+import type { LinkResult } from './match/link';
+import type { MatchRecord } from './match/record';
 
 export interface Dataset {
   readonly name: string;
@@ -15,7 +19,7 @@ export interface Dataset {
 }
 
 // Jest runs this as CommonJS (__dirname); the scripts run it as ESM under tsx, from the package folder.
-const DATA = typeof __dirname === 'string' ? join(__dirname, 'data') : join(process.cwd(), 'test', 'data');
+const DATA = typeof __dirname === 'string' ? join(__dirname, '..', 'test', 'data') : join(process.cwd(), 'test', 'data');
 
 /** Splits one CSV line (RLdata quotes its fields, the generator cells with edge spaces; none has embedded commas). */
 function csvFields(line: string): string[] {
