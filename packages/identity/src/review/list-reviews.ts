@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { exactTimestampSql } from '@stratum/db';
 import type { IdentifierType } from '@stratum/schemas';
 import { parseIdentifierKey } from '../identifier-key';
+import { CURRENT_PROFILES_SQL } from './current-profiles';
 
 /** Where a page ends: the last entry's created_at as PostgreSQL's exact UTC text (microseconds), and its id. */
 export interface ReviewPageKey {
@@ -85,8 +86,7 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
   }>(
     `SELECT r.id, r.reason, r.status, r.identifier_key, r.candidate_profile_ids, r.match_score, r.match_tier, r.match_fields, r.message_id,
             r.created_at, r.decided_at, r.decided_by, ${exactTimestampSql('r.created_at')} AS exact_ts,
-            (SELECT array_agg(DISTINCT coalesce(p.merged_into, p.id) ORDER BY coalesce(p.merged_into, p.id))
-             FROM profiles p WHERE p.tenant_id = r.tenant_id AND p.id = ANY(r.candidate_profile_ids)) AS current_profile_ids
+            ${CURRENT_PROFILES_SQL} AS current_profile_ids
      FROM identity_reviews r
      WHERE ${conditions.join(' AND ')}
      ORDER BY r.created_at DESC, r.id DESC

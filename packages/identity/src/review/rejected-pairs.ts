@@ -9,6 +9,7 @@
  * sides were joined anyway (one survivor left) says nothing any more.
  */
 import type { Knex } from 'knex';
+import { CURRENT_PROFILES_SQL } from './current-profiles';
 
 export interface RejectedPairs {
   /** Whether a reviewer rejected these two (current) profiles as one person. */
@@ -25,8 +26,7 @@ const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
  */
 export async function readRejectedPairs(trx: Knex.Transaction, tenantId: string): Promise<RejectedPairs> {
   const { rows } = await trx.raw<{ rows: Array<{ survivors: string[] }> }>(
-    `SELECT (SELECT array_agg(DISTINCT coalesce(p.merged_into, p.id))
-               FROM profiles p WHERE p.tenant_id = r.tenant_id AND p.id = ANY(r.candidate_profile_ids)) AS survivors
+    `SELECT ${CURRENT_PROFILES_SQL} AS survivors
        FROM identity_reviews r
       WHERE r.tenant_id = ? AND r.status = 'rejected'`,
     [tenantId],
