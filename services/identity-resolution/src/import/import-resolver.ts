@@ -156,8 +156,8 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
             }));
           let planEvents = planEventsOf(decisions);
           const keys = [...new Set(lookupKeys(planEvents))].sort();
-          const messageIds = fresh.map((p) => p.messageId);
-          const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, messageIds);
+          // No earlier audits to find (no message ids): a row an earlier attempt stored is skipped above, by its person record.
+          const { earlierAudits: _earlier, ...state } = await lockState(trx, tenantId, keys, planSettings, []);
           // What reviewers rejected stays apart: such links are dropped (and not queued again, below).
           const rejected = await readRejectedPairs(trx, tenantId);
           if (rejected.size > 0) {

@@ -45,8 +45,9 @@ type AuditRowJson = { id: string; action: StoredAudit['action']; profile_id: str
  * Everything the planner needs, in one statement (one round trip per chunk, not five): the
  * chunk's identifier rows locked in key order, their profiles locked in id order, the profiles'
  * identifier counts (per-type limits) and survivorship rows, and the audits an earlier attempt at
- * these events already recorded (a replay after a crash between the database and Kafka commits).
- * The CTEs are MATERIALIZED so each runs once, and the profile lock runs after the identifier lock.
+ * these events already recorded (a replay after a crash between the database and Kafka commits;
+ * no message ids, no read: the import finds its replays by person record). The CTEs are
+ * MATERIALIZED so each runs once, and the profile lock runs after the identifier lock.
  */
 export async function lockState(trx: Knex.Transaction, tenantId: string, keys: readonly string[], settings: IdentitySettings, messageIds: readonly string[]): Promise<LockedState> {
   const refs = keys.map(parseIdentifierKey).map((r) => ({ type: r.type, namespace: r.namespace, value_hash: r.valueHash }));
@@ -85,10 +86,10 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
      audits AS (
        SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${epochMs('a.event_ts')} AS event_ms,
               a.rule, a.reason, ${epochMs('a.occurred_at')} AS occurred_ms
-       FROM identity_audit a WHERE a.tenant_id = ${TENANT_ID} AND a.message_id = ANY(?))
+       FROM identity_audit a WHERE a.tenant_id = ${TENANT_ID} AND a.message_id = ANY(?) AND cardinality(?::text[]) > 0)
      SELECT (SELECT json_agg(ids) FROM ids) AS ids, (SELECT json_agg(prof) FROM prof) AS profiles, (SELECT json_agg(counts) FROM counts) AS counts,
             (SELECT json_agg(traits) FROM traits) AS traits, (SELECT json_agg(audits ORDER BY occurred_ms, id) FROM audits) AS audits`,
-    [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds]],
+    [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds], [...messageIds]],
   );
   const row = rows[0]!;
   const known = new Map((row.ids ?? []).map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
@@ -184,16 +185,34 @@ export async function writePlan(
   auditId: (a: ResolutionPlan['audits'][number]) => string,
   reviewId: (r: ResolutionPlan['reviews'][number]) => string,
 ): Promise<WrittenPlan> {
+  // Touched profiles: golden traits where they changed, seen-at span, version.
+  // The version numbers golden-record changes (profiles.changes): a profile only seen again keeps it.
+  const changed = changedProfiles(plan);
+  const goldenOf = (id: string) => {
+    const t = plan.traits.get(id);
+    return t && t.changed.size > 0 ? goldenTraits(t.all) : null;
+  };
   if (plan.newProfiles.size > 0) {
+    // Inserted as the golden-record update below would leave them (one write per new profile, not
+    // an insert and an update): the planner never merges a profile it creates away (plan.ts).
     await writeThroughStage(
       trx,
       'stage_new_profiles',
       [
         ['id', 'text'],
+        ['traits', 'jsonb'],
         ['first_ms', 'bigint'],
+        ['last_ms', 'bigint'],
+        ['version', 'bigint'],
       ],
-      [...plan.newProfiles].map(([id, p]) => [id, p.firstSeenAt]),
-      `INSERT INTO profiles (tenant_id, id, first_seen_at, last_seen_at) SELECT ?, p.id, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.first_ms')} FROM staged AS p`,
+      [...plan.newProfiles].map(([id, p]) => {
+        const span = plan.touched.get(id);
+        const first = span ? Math.min(p.firstSeenAt, span.firstTs) : p.firstSeenAt;
+        const last = span ? Math.max(p.firstSeenAt, span.lastTs) : p.firstSeenAt;
+        return [id, span ? goldenOf(id) : null, first, last, 1 + (span && changed.has(id) ? 1 : 0)];
+      }),
+      `INSERT INTO profiles (tenant_id, id, traits, version, first_seen_at, last_seen_at)
+       SELECT ?, p.id, COALESCE(p.traits, '{}'), p.version, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.last_ms')} FROM staged AS p`,
       [tenantId],
     );
   }
@@ -226,13 +245,11 @@ export async function writePlan(
     tenantId,
     [...plan.traits].flatMap(([profileId, { all, changed }]) => [...changed].map((name) => ({ profileId, name, trait: all.get(name)! }))),
   );
-  // Touched profiles: golden traits where they changed, seen-at span, version.
-  // The version numbers golden-record changes (profiles.changes): a profile only seen again keeps it.
-  const changed = changedProfiles(plan);
+  // In the stage's columns: id, fresh, traits, first_ms, last_ms, bump. A fresh (new) profile was
+  // written whole above and is only read back.
   const updates = [...plan.touched].map(([id, span]) => {
-    const t = plan.traits.get(id);
-    // In the stage's columns: id, traits, first_ms, last_ms, bump.
-    return [id, t && t.changed.size > 0 ? goldenTraits(t.all) : null, span.firstTs, span.lastTs, changed.has(id) ? 1 : 0];
+    const fresh = plan.newProfiles.has(id);
+    return [id, fresh, fresh ? null : goldenOf(id), span.firstTs, span.lastTs, changed.has(id) ? 1 : 0];
   });
   // The golden-record UPDATE and the read-back the outputs need, in one statement: the identifier and
   // consent reads see every earlier statement of this transaction (identifiers inserted, re-pointed).
@@ -245,6 +262,7 @@ export async function writePlan(
     'stage_profile_updates',
     [
       ['id', 'text'],
+      ['fresh', 'boolean'],
       ['traits', 'jsonb'],
       ['first_ms', 'bigint'],
       ['last_ms', 'bigint'],
@@ -255,12 +273,16 @@ export async function writePlan(
      upd AS (
        UPDATE profiles p SET traits = COALESCE(x.traits, p.traits), first_seen_at = least(p.first_seen_at, ${fromEpochMs('x.first_ms')}),
          last_seen_at = greatest(p.last_seen_at, ${fromEpochMs('x.last_ms')}), version = p.version + x.bump, updated_at = now()
-       FROM x WHERE p.tenant_id = ${TENANT_ID} AND p.id = x.id
+       FROM x WHERE p.tenant_id = ${TENANT_ID} AND p.id = x.id AND NOT x.fresh
        RETURNING p.id, p.version, p.do_not_contact, ${epochMs('p.first_seen_at')} AS first_ms, ${epochMs('p.last_seen_at')} AS last_ms, p.traits),
+     created AS (
+       SELECT p.id, p.version, p.do_not_contact, ${epochMs('p.first_seen_at')} AS first_ms, ${epochMs('p.last_seen_at')} AS last_ms, p.traits
+       FROM x CROSS JOIN LATERAL (SELECT * FROM profiles p WHERE p.tenant_id = ${TENANT_ID} AND p.id = x.id LIMIT 1) p WHERE x.fresh),
      ${PROFILE_EXTRAS_CTES}
-     SELECT (SELECT json_agg(upd) FROM upd) AS profiles, (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
+     SELECT (SELECT json_agg(r) FROM (SELECT * FROM upd UNION ALL SELECT * FROM created) r) AS profiles,
+            (SELECT json_agg(ids ORDER BY profile_id, first_ms, type, value_hash) FROM ids) AS identifiers,
             (SELECT json_agg(cons) FROM cons) AS consents`,
-    [tenantId, tenantId, tenantId],
+    [tenantId, tenantId, tenantId, tenantId],
   );
   // The chunk's appends: edges, the event archive, reviews, audits (an import chunk's thousands by COPY).
   if (plan.edges.length > 0) {
