@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly sessionTimeoutMs?: number;
   /** Extra environment per service (tuning for a benchmark or a test). */
   readonly env?: Partial<Record<StageName | 'gateway' | 'profile-api', Record<string, string>>>;
+  /** Flags for a service's node (a CPU profile of a benchmark: `--cpu-prof`, `--cpu-prof-dir=…`). */
+  readonly nodeArgs?: Partial<Record<StageName | 'gateway' | 'profile-api', readonly string[]>>;
   readonly logLevel?: string;
 }
 
@@ -100,11 +102,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           ...env,
           ...options.env?.[name],
         },
+        nodeArgs: options.nodeArgs?.[name] ?? [],
         ready: /health and metrics endpoints up/,
       });
     stage('ingest');
     stage('dedup');
-    stage('identity-resolution');
+    // The young-generation size the image's entrypoint gives it (docker/entrypoint.sh).
+    stage('identity-resolution', { NODE_OPTIONS: '--max-semi-space-size=64' });
     stage('delivery-adapter', {
       DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts',
       STRATUM_CREDENTIALS_KEYS: options.credentialKeys,

@@ -86,7 +86,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     services.push(
       supervise('ingest', { STAGE_GROUP_ID: 'stratum-ingest', METRICS_PORT: String(options.ingestMetricsPort) }),
       supervise('dedup', { STAGE_GROUP_ID: 'stratum-dedup', METRICS_PORT: String(options.dedupMetricsPort) }),
-      supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort) }),
+      // The young-generation size the image's entrypoint gives it too (docker/entrypoint.sh).
+      supervise('identity-resolution', { STAGE_GROUP_ID: 'stratum-identity-resolution', METRICS_PORT: String(options.identityMetricsPort), NODE_OPTIONS: '--max-semi-space-size=64' }),
       supervise('delivery-adapter', { STAGE_GROUP_ID: 'stratum-delivery-adapter', DELIVERY_ATTEMPTS_GROUP_ID: 'stratum-delivery-adapter.attempts', METRICS_PORT: String(options.deliveryMetricsPort), STRATUM_CREDENTIALS_KEYS: credentials.keys, ...(mocks ? MOCK_DELIVERY_ENV : {}) }),
       supervise('retry', { STAGE_GROUP_ID: 'stratum-retry', METRICS_PORT: String(options.retryMetricsPort) }),
       supervise('profile-api', { PROFILE_API_PORT: String(options.profileApiPort), PROFILE_API_HOST: '127.0.0.1', STRATUM_CREDENTIALS_KEYS: credentials.keys }),
