@@ -5,6 +5,8 @@
  * relay next to it (profiles.changes, operator audits, consent changes); the person-import stage
  * (persons.import, its own consumer group) fuzzy-matches imported rows into the same graph.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '@stratum/config';
 import { openMigratedDbOrExit } from '@stratum/db';
 import { createLogger, createMetricsRegistry } from '@stratum/observability';
@@ -13,6 +15,7 @@ import { identityConfig } from './config';
 import { identitySettingsCache } from './identity-settings-cache';
 import { createPersonImportResolver } from './import/import-resolver';
 import { statisticsRefresher } from './import/planner-statistics';
+import { createMatchWorker } from './import/match-worker-client';
 import { createRecordIndex } from './import/record-index';
 import { personImportStage } from './import/stage';
 import { promIdentityMetrics, promImportMetrics, promOutboxMetrics } from './metrics';
@@ -33,13 +36,15 @@ const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LE
 const settingsFor = identitySettingsCache(db, config.IDENTITY_SETTINGS_TTL_MS);
 const partitions = archivePartitions(db);
 const resolver = createResolver({ db, settingsFor, partitions, newProfileId });
+// The person import's matching runs on a thread of its own, which holds the tenants' records.
+const matcher = createMatchWorker({ directory: join(dirname(fileURLToPath(import.meta.url)), 'import') });
 const importResolver = createPersonImportResolver({
   db,
   settingsFor,
   partitions,
   newProfileId,
   maxBlockSize: config.IDENTITY_IMPORT_MAX_BLOCK_SIZE,
-  index: createRecordIndex({ maxRecords: config.IDENTITY_IMPORT_INDEX_MAX_RECORDS }),
+  index: createRecordIndex({ matcher, maxRecords: config.IDENTITY_IMPORT_INDEX_MAX_RECORDS }),
   subChunkRows: config.IDENTITY_IMPORT_TRANSACTION_ROWS,
   statistics: statisticsRefresher(db, { onError: (err) => logger.child({ component: 'person-import' }).warn({ err }, 'ANALYZE of the identity tables failed; the import goes on with the statistics it has') }),
 });
@@ -86,6 +91,7 @@ await runStagesProcess(
   onStop: async () => {
     await relay.stop();
     await sender.close().catch(() => undefined);
+    await matcher.close();
     await db.destroy();
   },
   },

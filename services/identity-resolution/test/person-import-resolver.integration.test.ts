@@ -7,6 +7,7 @@
  * assignment).
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { createDb, migrateToLatest, type Db } from '@stratum/db';
 import { newProfileId, rejectReview, withTenant } from '@stratum/identity';
 import { cleanPerson, isoDate, pairwiseQuality } from '@stratum/matching';
@@ -16,7 +17,8 @@ import { useTestPostgres, type TestDatabase } from '@stratum/testing';
 import { identitySettingsCache } from '../src/identity-settings-cache';
 import { personRow } from './person-rows';
 import { createPersonImportResolver, type PersonImportResolver } from '../src/import/import-resolver';
-import { createRecordIndex } from '../src/import/record-index';
+import { createMatchWorker, type RecordMatcher } from '../src/import/match-worker-client';
+import { createRecordIndex, type RecordIndexOptions } from '../src/import/record-index';
 import { archivePartitions } from '../src/resolve/archive-partitions';
 import { createResolver } from '../src/resolve/resolver';
 
@@ -26,13 +28,22 @@ let database: TestDatabase;
 let db: Db;
 let importer: PersonImportResolver;
 
+// Each resolver has its own matcher thread and record index, as each replica does.
+const matchers: RecordMatcher[] = [];
+function newIndex(options: Omit<RecordIndexOptions, 'matcher'> = {}) {
+  const matcher = createMatchWorker({ directory: join(__dirname, '..', 'src', 'import') });
+  matchers.push(matcher);
+  return createRecordIndex({ matcher, ...options });
+}
+
 beforeAll(async () => {
   database = await postgres.newDatabase();
   db = createDb(database.url, { maxConnections: 10 });
   await migrateToLatest(db);
-  importer = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId });
+  importer = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, index: newIndex() });
 });
 afterAll(async () => {
+  await Promise.all(matchers.map((m) => m.close()));
   await db.destroy();
   await database.drop();
 });
@@ -227,8 +238,8 @@ test('two replicas (or a restart) share a tenant: each catches up on the records
   const t = 'ten_replicas';
   const settingsFor = identitySettingsCache(db, 0);
   // B holds at most one record in memory, so every chunk of another tenant drops t's index.
-  const replicaA = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId });
-  const replicaB = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId, index: createRecordIndex({ maxRecords: 1, pageSize: 2 }) });
+  const replicaA = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId, index: newIndex() });
+  const replicaB = createPersonImportResolver({ db, settingsFor, partitions: archivePartitions(db), newProfileId, index: newIndex({ maxRecords: 1, pageSize: 2 }) });
   const kim = { givenName: 'Kim', familyName: 'Nguyen', dateOfBirth: '1988-09-10', streetNumber: '7', addressLine1: 'lonsdale street', locality: 'braddon', postcode: '2612' };
   const sam = { givenName: 'Sam', familyName: 'Okafor', dateOfBirth: '1991-02-03', streetNumber: '40', addressLine1: 'marcus clarke street', locality: 'acton', postcode: '2601' };
   await replicaA.resolve(t, [row(t, IMPORT_A, 1, kim), row(t, IMPORT_A, 2, sam), row(t, IMPORT_A, 3, { givenName: 'Lee', familyName: 'Park' })]);
@@ -279,8 +290,8 @@ test.each([
 test('one stage chunk in sub-chunks (each matched while the one before is written) resolves as chunk after chunk does', async () => {
   const { rows: stepwise, entities } = importRows('ten_febrl1_stepwise', febrl(1));
   const { rows: pipelined } = importRows('ten_febrl1_pipelined', febrl(1));
-  const byChunk = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId });
-  const bySubChunk = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, subChunkRows: 100 });
+  const byChunk = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, index: newIndex() });
+  const bySubChunk = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, subChunkRows: 100, index: newIndex() });
   const outcomes = { exact: 0, strong: 0, fuzzy: 0, new: 0 };
   for (let i = 0; i < stepwise.length; i += 100) {
     const r = await byChunk.resolve('ten_febrl1_stepwise', stepwise.slice(i, i + 100));
@@ -304,7 +315,7 @@ test('one stage chunk in sub-chunks (each matched while the one before is writte
 test('decisions worked out ahead are dropped when the sub-chunk turns out to hold rows already stored', async () => {
   const t = 'ten_febrl1_mixed';
   const { rows } = importRows(t, febrl(1));
-  const resolver = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, subChunkRows: 100 });
+  const resolver = createPersonImportResolver({ db, settingsFor: identitySettingsCache(db, 0), partitions: archivePartitions(db), newProfileId, subChunkRows: 100, index: newIndex() });
   await resolver.resolve(t, rows.slice(0, 100));
   // Sub-chunks: 100–199 (new); 0–49 (stored) with 200–249, not the rows matched ahead, so matched again; 250–349, matched ahead.
   const mixed = [...rows.slice(100, 200), ...rows.slice(0, 50), ...rows.slice(200, 350)];

@@ -35,7 +35,6 @@ import {
   type OutboxEntry,
   type RejectedPairs,
 } from '@stratum/identity';
-import { PERSON_MATCH_MODEL, scorerOf, type Scorer } from '@stratum/matching';
 import type { IdentityAudit, PersonImport, UniqueEvent } from '@stratum/schemas';
 import type { ArchivePartitions } from '../resolve/archive-partitions';
 import { planResolution, type PlanEvent, type PlanIdentifier, type PlannedAudit, type ResolutionPlan } from '../resolve/plan';
@@ -43,10 +42,10 @@ import { lookupKeys } from '../resolve/plan-input';
 import { profileChangeEntries } from '../resolve/profile-changes';
 import { auditIdOf } from '../resolve/resolver';
 import { lockState, recentMergesOf, storeErrors, writePlan, type StoredAudit } from '../resolve/store';
-import { matchChunk, matchChunkInSlices, type MatchCandidate, type RowDecisions, type RowMatch } from './match-chunk';
+import type { MatchCandidate, RowDecisions, RowMatch } from './match-chunk';
 import { importedPerson, type ImportedPerson } from './person-record';
 import { statisticsRefresher, type StatisticsRefresher } from './planner-statistics';
-import { createRecordIndex, type RecordIndex, type TenantRecords } from './record-index';
+import type { RecordIndex, StoredRecords } from './record-index';
 import { withoutRejectedLinks } from './rejected-links';
 import { importStoreErrors, insertPersonRecords, profilesOfKeys, provenanceOf, type MatchProvenance } from './store';
 
@@ -82,11 +81,10 @@ export interface PersonImportResolverDependencies {
   settingsFor(tenantId: string): Promise<IdentitySettings>;
   partitions: ArchivePartitions;
   newProfileId(): string;
-  scorer?: Scorer;
   /** Stored blocks larger than this are not compared (default 1000). */
   maxBlockSize?: number;
-  /** The tenants' stored records in memory (default: one of its own, default budget). */
-  index?: RecordIndex;
+  /** The tenants' stored records, and the matcher's thread that holds them (record-index.ts). */
+  index: RecordIndex;
   /** Re-analyses the tables as tenants grow (default: planner-statistics.ts's defaults). */
   statistics?: StatisticsRefresher;
   /**
@@ -101,19 +99,21 @@ export interface PersonImportResolverDependencies {
 const EMPTY_OUTCOMES: Record<RowOutcome, number> = { exact: 0, strong: 0, fuzzy: 0, new: 0 };
 
 export function createPersonImportResolver(deps: PersonImportResolverDependencies): PersonImportResolver {
-  const scorer = deps.scorer ?? scorerOf(PERSON_MATCH_MODEL);
   const maxBlockSize = deps.maxBlockSize ?? 1000;
   const attempts = deps.raceAttempts ?? 5;
-  const index = deps.index ?? createRecordIndex();
+  const index = deps.index;
   const statistics = deps.statistics ?? statisticsRefresher(deps.db);
   const subChunkRows = deps.subChunkRows ?? 1000;
   const candidateOf = (p: ImportedPerson): MatchCandidate => ({ match: p.match, recordKey: p.recordKey });
 
-  /** Starts working out `people`'s decisions while the chunk before (`pending`, not committed yet) is written. */
-  const lookAhead = (people: readonly ImportedPerson[], stored: TenantRecords, pending: readonly MatchCandidate[]): Lookahead => {
-    const ahead: Lookahead = { rows: people.map(candidateOf), expectedSeq: null, cancelled: false, decisions: Promise.resolve(null) };
-    ahead.decisions = matchChunkInSlices(ahead.rows, stored, scorer, { maxBlockSize, pending, cancelled: () => ahead.cancelled });
-    return ahead;
+  /**
+   * Starts working out `people`'s decisions, on the matcher's thread, while the chunk before
+   * (`pending`, not committed yet) is planned and written here. A failure only means they are
+   * worked out again when needed.
+   */
+  const lookAhead = (people: readonly ImportedPerson[], stored: StoredRecords, pending: readonly MatchCandidate[]): Lookahead => {
+    const rows = people.map(candidateOf);
+    return { rows, expectedSeq: null, decisions: index.match(stored, rows, pending, maxBlockSize).catch(() => null) };
   };
 
   /**
@@ -128,7 +128,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
     settings: IdentitySettings,
     planSettings: IdentitySettings,
     ahead: Lookahead | null,
-    onMatched: ((stored: TenantRecords, pending: readonly MatchCandidate[]) => void) | null,
+    onMatched: ((stored: StoredRecords, pending: readonly MatchCandidate[]) => void) | null,
   ): Promise<PartResult> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -141,7 +141,7 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
           // 2. Decisions, against the index (worked out ahead while the previous sub-chunk was written, when still valid).
           const candidates = fresh.map(candidateOf);
           const early = await decisionsAhead(ahead, stored, candidates);
-          let decisions = early ?? matchChunk(candidates, stored, scorer, { maxBlockSize });
+          let decisions = early ?? (await index.match(stored, candidates, [], maxBlockSize));
           onMatched?.(stored, candidates);
 
           // 3. Plan, as live events are planned.
@@ -274,20 +274,16 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
         next.ahead = null;
         const following = parts[k + 1];
         const startNext = following
-          ? (stored: TenantRecords, pending: readonly MatchCandidate[]) => {
+          ? (stored: StoredRecords, pending: readonly MatchCandidate[]) => {
               // A redone attempt starts it again, from what the attempt decided.
-              if (next.ahead) next.ahead.cancelled = true;
               next.ahead = lookAhead(following, stored, pending);
             }
           : null;
         const part = await resolvePart(tenantId, parts[k]!, settings, planSettings, ahead, startNext);
-        if (ahead) ahead.cancelled = true;
-        // Set by startNext during resolvePart (a closure the compiler does not follow).
+        // Set by startNext during resolvePart (a closure the compiler does not follow); valid only
+        // on the records this part committed (nothing committed: the next part matches afresh).
         const started = next.ahead as Lookahead | null;
-        if (started) {
-          if (part.committedSeq === null) started.cancelled = true;
-          else started.expectedSeq = part.committedSeq;
-        }
+        if (started && part.committedSeq !== null) started.expectedSeq = part.committedSeq;
         total.resolved += part.resolved;
         total.reviews += part.reviews;
         total.merges += part.merges;
@@ -309,21 +305,17 @@ export function createPersonImportResolver(deps: PersonImportResolverDependencie
 /** A sub-chunk's decisions, being worked out while the sub-chunk before it is written. */
 interface Lookahead {
   readonly rows: readonly MatchCandidate[];
-  decisions: Promise<RowDecisions[] | null>;
+  /** Null if the matcher failed. */
+  readonly decisions: Promise<RowDecisions[] | null>;
   /** The index's `loadedSeq` once the sub-chunk before committed (null until then). */
   expectedSeq: number | null;
-  cancelled: boolean;
 }
 
 /** The decisions worked out ahead, if they were for these rows against exactly this index; null otherwise. */
-async function decisionsAhead(ahead: Lookahead | null, stored: TenantRecords, rows: readonly MatchCandidate[]): Promise<RowDecisions[] | null> {
+async function decisionsAhead(ahead: Lookahead | null, stored: StoredRecords, rows: readonly MatchCandidate[]): Promise<RowDecisions[] | null> {
   if (!ahead) return null;
   const valid = ahead.expectedSeq !== null && stored.loadedSeq === ahead.expectedSeq && ahead.rows.length === rows.length && ahead.rows.every((r, i) => r.recordKey === rows[i]!.recordKey);
-  if (!valid) {
-    ahead.cancelled = true;
-    return null;
-  }
-  return ahead.decisions;
+  return valid ? ahead.decisions : null;
 }
 
 interface PartResult {

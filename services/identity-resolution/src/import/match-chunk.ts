@@ -16,7 +16,7 @@
  * model's fixed weights would count as strong evidence (@stratum/matching, term frequencies).
  */
 import { combinedFrequencies, compareRecords, decide, scorerOf, type FrequencySource, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
-import { TenantRecords } from './record-index';
+import { TenantRecords } from './tenant-records';
 
 export interface MatchCandidate {
   readonly match: MatchRecord;
@@ -49,42 +49,10 @@ export interface ChunkMatchOptions {
 }
 
 /**
- * Each row against the stored records (the tenant's index, caught up under the import lock) and
+ * Each row against the stored records (the tenant's records, caught up under the import lock) and
  * the chunk's earlier rows, which share the stored records' blocking passes.
  */
-export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecords, scorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
-  const matching = matchRows(rows, stored, scorer, options);
-  for (;;) {
-    const step = matching.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * The same, a few rows at a time, giving the event loop back between slices: a chunk's decisions
- * are worked out while the previous chunk's statements run in PostgreSQL (import-resolver.ts).
- * `cancelled()` is asked between slices; once true, the rest is not worked out (resolves null).
- */
-export async function matchChunkInSlices(
-  rows: readonly MatchCandidate[],
-  stored: TenantRecords,
-  scorer: Scorer,
-  options: ChunkMatchOptions & { sliceRows?: number; cancelled?: () => boolean } = {},
-): Promise<RowDecisions[] | null> {
-  const sliceRows = options.sliceRows ?? 25;
-  const matching = matchRows(rows, stored, scorer, options);
-  for (let n = 1; ; n++) {
-    const step = matching.next();
-    if (step.done) return step.value;
-    if (n % sliceRows === 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (options.cancelled?.()) return null;
-    }
-  }
-}
-
-/** Yields after each row; returns every row's decisions. */
-function* matchRows(rows: readonly MatchCandidate[], stored: TenantRecords, modelScorer: Scorer, options: ChunkMatchOptions): Generator<void, RowDecisions[]> {
+export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecords, modelScorer: Scorer, options: ChunkMatchOptions = {}): RowDecisions[] {
   const maxBlockSize = options.maxBlockSize ?? 1000;
   const earlier = new TenantRecords(stored.passes);
   // Rows of a chunk not committed yet, to be matched against as stored (and counted) when this one is.
@@ -126,7 +94,6 @@ function* matchRows(rows: readonly MatchCandidate[], stored: TenantRecords, mode
     }
     out.push({ links, reviews: reviews.sort((a, b) => b.decision.score - a.decision.score), compared });
     earlier.add(row);
-    yield;
   }
   return out;
 }

@@ -1,8 +1,12 @@
 /**
- * The person records the import stage matches against, held in memory per tenant: each record's
- * comparison form and, per blocking pass, the records under each key. The candidate query this
- * replaces joined ~4,500 (pass, key) pairs per chunk to a table nine times the size of
+ * The person records the import stage matches against, held in memory per tenant. The candidate
+ * query this replaces joined ~4,500 (pass, key) pairs per chunk to a table nine times the size of
  * person_records and took three quarters of the stage's time, growing with the tenant.
+ *
+ * The records themselves (comparison forms, blocks, term frequencies) live in the matcher's thread
+ * (match-worker.ts), which matches on the second core; this side, on the main thread, decides what
+ * the thread holds: which tenants, up to which `seq`, and each record key (to skip a row already
+ * stored).
  *
  * The database stays the truth; the index is a cache of immutable rows (a stored record's
  * comparison fields never change; only its profile does, and that is read from the identity graph
@@ -12,68 +16,31 @@
  * A chunk's own records are added only after its transaction committed.
  *
  * Memory is bounded by a record budget over all tenants: the least recently used tenants'
- * indexes are dropped when it is exceeded (read again on their next chunk).
+ * records are dropped when it is exceeded (read again on their next chunk), and all of them when
+ * the matcher's thread is lost.
  */
 import type { Knex } from 'knex';
-import { DEFAULT_BLOCKING_PASSES, ValueCounts, type BlockingPass, type MatchRecord } from '@stratum/matching';
-import type { MatchCandidate } from './match-chunk';
+import type { MatchRecord } from '@stratum/matching';
+import type { MatchCandidate, RowDecisions } from './match-chunk';
+import type { RecordMatcher } from './match-worker-client';
 import { personRecordKey } from './person-record';
 
-/** One tenant's stored records, by id and by blocking key, and how common each place value is among them (term frequencies). */
-export class TenantRecords {
-  private readonly byKey = new Map<string, MatchCandidate>();
-  readonly counts = new ValueCounts();
-  private readonly blocks: Array<Map<string, MatchCandidate[]>>;
+/** What the main thread knows of a tenant's stored records. */
+export interface StoredRecords {
+  readonly tenantId: string;
+  readonly size: number;
   /** The highest `seq` read or added. */
-  loadedSeq = 0;
-
-  constructor(readonly passes: readonly BlockingPass[] = DEFAULT_BLOCKING_PASSES) {
-    // One map per pass: a single map of every (pass, key) would pass V8's 2^24 entries near two million records.
-    this.blocks = passes.map(() => new Map());
-  }
-
-  static of(candidates: readonly MatchCandidate[], passes?: readonly BlockingPass[]): TenantRecords {
-    const records = new TenantRecords(passes);
-    candidates.forEach((c) => records.add(c));
-    return records;
-  }
-
-  get size(): number {
-    return this.byKey.size;
-  }
-
-  has(recordKey: string): boolean {
-    return this.byKey.has(recordKey);
-  }
-
-  get(recordKey: string): MatchCandidate | undefined {
-    return this.byKey.get(recordKey);
-  }
-
-  block(pass: number, key: string): readonly MatchCandidate[] | undefined {
-    return this.blocks[pass]!.get(key);
-  }
-
-  add(candidate: MatchCandidate): void {
-    if (this.byKey.has(candidate.recordKey)) return;
-    this.byKey.set(candidate.recordKey, candidate);
-    this.counts.add(candidate.match);
-    this.passes.forEach((pass, i) => {
-      const key = pass.key(candidate.match);
-      if (key === null) return;
-      const block = this.blocks[i]!.get(key);
-      if (block) block.push(candidate);
-      else this.blocks[i]!.set(key, [candidate]);
-    });
-  }
+  readonly loadedSeq: number;
+  has(recordKey: string): boolean;
 }
 
 export interface RecordIndexOptions {
+  /** The matcher's thread, which holds the records (match-worker-client.ts). */
+  readonly matcher: RecordMatcher;
   /** Records held over all tenants before the least recently used are dropped (default 1,000,000, about 5 GB). */
   readonly maxRecords?: number;
   /** Rows read per statement while catching up (default 50,000). */
   readonly pageSize?: number;
-  readonly passes?: readonly BlockingPass[];
 }
 
 export interface RecordIndex {
@@ -82,7 +49,12 @@ export interface RecordIndex {
    * reads the records committed since the index last looked. The returned view is current for the
    * rest of the transaction.
    */
-  catchUp(trx: Knex.Transaction, tenantId: string): Promise<TenantRecords>;
+  catchUp(trx: Knex.Transaction, tenantId: string): Promise<StoredRecords>;
+  /**
+   * Each row's decisions against the tenant's records as they are now, plus `pending` (rows of a
+   * sub-chunk not committed yet, matched against as if stored), worked out on the matcher's thread.
+   */
+  match(stored: StoredRecords, rows: readonly MatchCandidate[], pending: readonly MatchCandidate[], maxBlockSize: number): Promise<RowDecisions[]>;
   /** After the chunk's transaction committed: its records, with the highest `seq` they got. */
   committed(tenantId: string, records: readonly MatchCandidate[], maxSeq: number): void;
   /** Records held now, over all tenants. */
@@ -133,21 +105,28 @@ export async function lockTenantImport(trx: Knex.Transaction, tenantId: string):
   await trx.raw("SELECT pg_advisory_xact_lock(hashtextextended('stratum.person_import:' || ?, 0))", [tenantId]);
 }
 
-export function createRecordIndex(options: RecordIndexOptions = {}): RecordIndex {
+export function createRecordIndex(options: RecordIndexOptions): RecordIndex {
+  const { matcher } = options;
   const maxRecords = options.maxRecords ?? 1_000_000;
   const pageSize = options.pageSize ?? 50_000;
+  type Tenant = StoredRecords & { readonly keys: Set<string>; loadedSeq: number };
   // Insertion order is recency order: a tenant is moved to the end whenever it is used.
-  const tenants = new Map<string, TenantRecords>();
+  const tenants = new Map<string, Tenant>();
   let held = 0;
+  matcher.onLost(() => {
+    tenants.clear();
+    held = 0;
+  });
 
-  const use = (tenantId: string): TenantRecords => {
+  const use = (tenantId: string): Tenant => {
     const found = tenants.get(tenantId);
     if (found) {
       tenants.delete(tenantId);
       tenants.set(tenantId, found);
       return found;
     }
-    const fresh = new TenantRecords(options.passes);
+    const keys = new Set<string>();
+    const fresh: Tenant = { tenantId, keys, loadedSeq: 0, has: (k) => keys.has(k), get size() { return keys.size; } };
     tenants.set(tenantId, fresh);
     return fresh;
   };
@@ -156,13 +135,16 @@ export function createRecordIndex(options: RecordIndexOptions = {}): RecordIndex
       if (held <= maxRecords) return;
       if (tenantId === keep) continue;
       tenants.delete(tenantId);
+      matcher.drop(tenantId);
       held -= records.size;
     }
   };
-  const add = (records: TenantRecords, candidate: MatchCandidate) => {
-    const before = records.size;
-    records.add(candidate);
-    held += records.size - before;
+  /** Adds what the tenant lacks, here and in the matcher's thread. */
+  const add = (records: Tenant, candidates: readonly MatchCandidate[]) => {
+    const fresh = candidates.filter((c) => !records.keys.has(c.recordKey));
+    fresh.forEach((c) => records.keys.add(c.recordKey));
+    held += fresh.length;
+    matcher.add(records.tenantId, fresh);
   };
 
   return {
@@ -176,18 +158,21 @@ export function createRecordIndex(options: RecordIndexOptions = {}): RecordIndex
            FROM person_records WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
           [tenantId, records.loadedSeq, pageSize],
         );
-        for (const r of rows) add(records, { match: matchOf(r), recordKey: personRecordKey(r.id) });
+        add(records, rows.map((r) => ({ match: matchOf(r), recordKey: personRecordKey(r.id) })));
         if (rows.length > 0) records.loadedSeq = Number(rows.at(-1)!.seq);
         if (rows.length < pageSize) break;
       }
       evict(tenantId);
       return records;
     },
+    match(stored, rows, pending, maxBlockSize) {
+      return matcher.match(stored.tenantId, stored.size, rows, pending, maxBlockSize);
+    },
     committed(tenantId, added, maxSeq) {
       const records = tenants.get(tenantId);
       // Dropped meanwhile: the next catch-up reads everything, these included.
       if (!records) return;
-      added.forEach((c) => add(records, c));
+      add(records, added);
       records.loadedSeq = Math.max(records.loadedSeq, maxSeq);
       evict(tenantId);
     },
