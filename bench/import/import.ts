@@ -11,7 +11,8 @@
  * floor under it (floor.ts): the matching alone and the written graph loaded again by plain COPY;
  * at 1M rows the batch matching needs more than node's default heap
  * (NODE_OPTIONS=--max-old-space-size=16384). BENCH_RESOLVER_NODE_ARGS are node flags for the
- * identity-resolution process (a CPU profile, a heap size); the services inherit no environment.
+ * identity-resolution process (a CPU profile, a heap size), BENCH_RESOLVER_ENV its settings
+ * (`NAME=value …`); the services inherit no environment.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,11 +51,14 @@ const tenant = await provisionTenant(db, { name: 'bench-import' });
 // The services get no environment but their own: BENCH_RESOLVER_NODE_ARGS are node flags for
 // identity-resolution (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, or a larger heap).
 const resolverNodeArgs = process.env.BENCH_RESOLVER_NODE_ARGS?.split(' ').filter(Boolean);
+// BENCH_RESOLVER_ENV: `NAME=value …` settings for identity-resolution (e.g. IDENTITY_IMPORT_TRANSACTION_ROWS=2000).
+const resolverEnv = Object.fromEntries((process.env.BENCH_RESOLVER_ENV ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const cluster = await startCluster({
   databaseUrl: database.url,
   workDir,
   credentialKeys: `b:${Buffer.alloc(32, 1).toString('base64')}`,
   ...(resolverNodeArgs ? { nodeArgs: { 'identity-resolution': resolverNodeArgs } } : {}),
+  env: { 'identity-resolution': resolverEnv },
 });
 try {
   started = Date.now();
