@@ -17,6 +17,7 @@ import { personMatching } from './202611241700_person_matching';
 import { personRecordIndex } from './202611241800_person_record_index';
 import { reviewQueue } from './202611241900_review_queue';
 import { rejectedReviews } from './202611242100_rejected_reviews';
+import { outboxJson } from './202611250100_outbox_json';
 
-export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex, reviewQueue, rejectedReviews];
+export const MIGRATIONS: readonly Migration[] = [tenancy, dedupWindow, dedupClaims, identity, identityOutbox, destinations, delivery, doNotContact, importRuns, personMatching, personRecordIndex, reviewQueue, rejectedReviews, outboxJson];
 export type { Migration } from './migration';

@@ -45,5 +45,5 @@ const OUTBOX_STAGE: CopyColumn[] = [
   ['n', 'int'],
   ['topic', 'text'],
   ['record_key', 'text'],
-  ['value', 'jsonb'],
+  ['value', 'json'],
 ];
