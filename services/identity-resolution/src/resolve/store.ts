@@ -46,7 +46,8 @@ type AuditRowJson = { id: string; action: StoredAudit['action']; profile_id: str
  * chunk's identifier rows locked in key order, their profiles locked in id order, the profiles'
  * identifier counts (per-type limits) and survivorship rows, and the audits an earlier attempt at
  * these events already recorded (a replay after a crash between the database and Kafka commits;
- * no message ids, no read: the import finds its replays by person record). The CTEs are
+ * the import passes none, finding its replays by person record: an empty array ends the index
+ * scan before it reads a page). The CTEs are
  * MATERIALIZED so each runs once, and the profile lock runs after the identifier lock.
  */
 export async function lockState(trx: Knex.Transaction, tenantId: string, keys: readonly string[], settings: IdentitySettings, messageIds: readonly string[]): Promise<LockedState> {
@@ -86,10 +87,10 @@ export async function lockState(trx: Knex.Transaction, tenantId: string, keys: r
      audits AS (
        SELECT a.id, a.action, a.profile_id, a.other_profile_ids, a.identifiers, a.message_id, a.source_id, ${epochMs('a.event_ts')} AS event_ms,
               a.rule, a.reason, ${epochMs('a.occurred_at')} AS occurred_ms
-       FROM identity_audit a WHERE a.tenant_id = ${TENANT_ID} AND a.message_id = ANY(?) AND cardinality(?::text[]) > 0)
+       FROM identity_audit a WHERE a.tenant_id = ${TENANT_ID} AND a.message_id = ANY(?))
      SELECT (SELECT json_agg(ids) FROM ids) AS ids, (SELECT json_agg(prof) FROM prof) AS profiles, (SELECT json_agg(counts) FROM counts) AS counts,
             (SELECT json_agg(traits) FROM traits) AS traits, (SELECT json_agg(audits ORDER BY occurred_ms, id) FROM audits) AS audits`,
-    [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds], [...messageIds]],
+    [json(refs), tenantId, tenantId, tenantId, ...(window === null ? [] : [window]), tenantId, tenantId, [...messageIds]],
   );
   const row = rows[0]!;
   const known = new Map((row.ids ?? []).map((r) => [`${r.type}:${encodeURIComponent(r.namespace)}:${r.value_hash}`, r.profile_id]));
@@ -194,7 +195,8 @@ export async function writePlan(
   };
   if (plan.newProfiles.size > 0) {
     // Inserted as the golden-record update below would leave them (one write per new profile, not
-    // an insert and an update): the planner never merges a profile it creates away (plan.ts).
+    // an insert and an update). The planner never merges a profile it creates away and touches
+    // every one it creates (plan.ts), so each has its span.
     await writeThroughStage(
       trx,
       'stage_new_profiles',
@@ -206,10 +208,8 @@ export async function writePlan(
         ['version', 'bigint'],
       ],
       [...plan.newProfiles].map(([id, p]) => {
-        const span = plan.touched.get(id);
-        const first = span ? Math.min(p.firstSeenAt, span.firstTs) : p.firstSeenAt;
-        const last = span ? Math.max(p.firstSeenAt, span.lastTs) : p.firstSeenAt;
-        return [id, span ? goldenOf(id) : null, first, last, 1 + (span && changed.has(id) ? 1 : 0)];
+        const span = plan.touched.get(id)!;
+        return [id, goldenOf(id), Math.min(p.firstSeenAt, span.firstTs), Math.max(p.firstSeenAt, span.lastTs), 1 + (changed.has(id) ? 1 : 0)];
       }),
       `INSERT INTO profiles (tenant_id, id, traits, version, first_seen_at, last_seen_at)
        SELECT ?, p.id, COALESCE(p.traits, '{}'), p.version, ${fromEpochMs('p.first_ms')}, ${fromEpochMs('p.last_ms')} FROM staged AS p`,
