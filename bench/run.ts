@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   delivery: () => import('./delivery/delivery'),
   e2e: () => import('./e2e/e2e'),
   import: () => import('./import/import'),
+  matching: () => import('./matching/matching'),
 };
 
 const name = process.argv[2];

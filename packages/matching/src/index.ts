@@ -21,7 +21,7 @@ export { FIELDS, FIELD_NAMES, type FieldName, type FieldSpec } from './match/fie
 export { MISSING } from './match/comparators';
 export { levelWeights, type FieldProbabilities, type MatchModel, type MatchThresholds } from './match/model-types';
 export { PERSON_MATCH_MODEL } from './match/model';
-export { scorerOf, compareRecords, classify, decide, type Comparison, type FieldEvidence, type MatchAction, type MatchDecision, type Scorer, type ScorerOptions } from './match/score';
+export { scorerOf, compareRecords, mayReach, classify, decide, type Comparison, type FieldEvidence, type MatchAction, type MatchDecision, type Scorer, type ScorerOptions } from './match/score';
 export { TERM_FREQUENCY_FIELDS, ValueCounts, combinedFrequencies, valueFrequencies, type FrequencySource } from './match/frequencies';
 export { candidatePairs, DEFAULT_BLOCKING_PASSES, type BlockingOptions, type BlockingPass, type CandidatePairs, type PassReport } from './match/blocking';
 export { clusterLinks, entitiesOf, type ClusterOptions, type ScoredLink } from './match/cluster';

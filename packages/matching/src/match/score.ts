@@ -16,6 +16,8 @@ export interface Scorer {
   readonly model: MatchModel;
   /** weights[field][level]: the model's weights, before any term-frequency adjustment. */
   readonly weights: readonly (readonly number[])[];
+  /** best[field]: the most a field can add to a score (its exact level's weight, never below 0). */
+  readonly best: Float64Array;
   /** How common each value is (term-frequency adjustment); absent: the model's weights as they are. */
   readonly frequencies?: FrequencySource;
 }
@@ -29,7 +31,7 @@ export interface ScorerOptions {
   readonly frequencies?: FrequencySource;
 }
 
-const modelWeights = new WeakMap<MatchModel, readonly (readonly number[])[]>();
+const modelWeights = new WeakMap<MatchModel, { weights: readonly (readonly number[])[]; best: Float64Array }>();
 
 /**
  * Prepares a model for scoring, with the records' term frequencies if given. Cheap after the
@@ -37,12 +39,14 @@ const modelWeights = new WeakMap<MatchModel, readonly (readonly number[])[]>();
  * chunk around that tenant's counts.
  */
 export function scorerOf(model: MatchModel, options: ScorerOptions = {}): Scorer {
-  let weights = modelWeights.get(model);
-  if (weights === undefined) {
-    weights = FIELDS.map((f) => levelWeights(model.fields[f.name]));
-    modelWeights.set(model, weights);
+  let prepared = modelWeights.get(model);
+  if (prepared === undefined) {
+    const weights = FIELDS.map((f) => levelWeights(model.fields[f.name]));
+    prepared = { weights, best: Float64Array.from(weights, (levels) => Math.max(0, ...levels)) };
+    modelWeights.set(model, prepared);
   }
-  return options.frequencies === undefined ? { model, weights } : { model, weights, frequencies: options.frequencies };
+  const { weights, best } = prepared;
+  return options.frequencies === undefined ? { model, weights, best } : { model, weights, best, frequencies: options.frequencies };
 }
 
 /** The levels two records reach, field by field (MISSING where either has no value), and what each weighs. */
@@ -113,6 +117,48 @@ export function compareRecords(a: MatchRecord, b: MatchRecord, scorer: Scorer): 
   let score = 0;
   for (let f = 0; f < FIELDS.length; f++) score += weights[f]!;
   return { levels, weights, score, namesSwapped };
+}
+
+/**
+ * Fields in the order the bound below compares them: the cheap equality checks first, then the
+ * edit distances, then Jaro-Winkler on the place strings; the names last, since blocking puts
+ * records with similar names together and a name agreeing rarely rules a pair out.
+ */
+const BOUND_ORDER: readonly number[] = ['email', 'phone', 'street_number', 'region', 'national_id', 'postcode', 'birth_date', 'locality', 'street', 'address_line_2'].map((name) =>
+  FIELDS.findIndex((f) => f.name === name),
+);
+
+/**
+ * Whether `compareRecords(a, b, scorer).score` can reach `floor`, answered from as few fields as
+ * possible: it starts from the most every field could add and takes off, field by field, what the
+ * pair's level falls short of that, stopping once the rest could not lift it back to `floor`.
+ * Term-frequency adjustment only ever lowers an agreement's weight, so the unadjusted weights are
+ * an upper bound and no frequency is looked up; names crossed over count at their better reading.
+ * False means the pair scores below `floor`; true means it may (compare it to know). Most blocked
+ * pairs are strangers whose contact and place fields already rule them out, so the matcher only
+ * runs the full comparison, string metrics and frequency look-ups included, on the few that may
+ * reach the review threshold.
+ */
+export function mayReach(a: MatchRecord, b: MatchRecord, scorer: Scorer, floor: number): boolean {
+  const { weights, best } = scorer;
+  // The bound sums in another order than compareRecords: a hair of slack keeps rounding from
+  // ruling out a pair that scores exactly the floor.
+  floor -= 1e-9;
+  let bound = 0;
+  for (let f = 0; f < best.length; f++) bound += best[f]!;
+  for (const f of BOUND_ORDER) {
+    const level = FIELDS[f]!.compare(a, b);
+    bound -= best[f]! - (level === MISSING ? 0 : weights[f]![level]!);
+    if (bound < floor) return false;
+  }
+  const given = compareSimilar(a.given, b.given);
+  const family = compareSimilar(a.family, b.family);
+  const direct = (given === MISSING ? 0 : weights[GIVEN]![given]!) + (family === MISSING ? 0 : weights[FAMILY]![family]!);
+  bound -= best[GIVEN]! + best[FAMILY]! - direct;
+  if (bound >= floor) return true;
+  if (a.given === null || a.family === null || b.given === null || b.family === null || given + family === 0) return false;
+  const crossed = weights[GIVEN]![compareSimilar(a.given, b.family)]! + weights[FAMILY]![compareSimilar(a.family, b.given)]!;
+  return bound + Math.max(0, crossed - direct) >= floor;
 }
 
 /** What one field contributed to a decision. */

@@ -15,7 +15,7 @@
  * chunk's earlier rows): two strangers in one big town share a suburb and a postcode, which the
  * model's fixed weights would count as strong evidence (@stratum/matching, term frequencies).
  */
-import { combinedFrequencies, compareRecords, decide, scorerOf, type FrequencySource, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
+import { combinedFrequencies, compareRecords, decide, mayReach, scorerOf, type FrequencySource, type MatchDecision, type MatchRecord, type Scorer } from '@stratum/matching';
 import { TenantRecords } from './tenant-records';
 
 export interface MatchCandidate {
@@ -77,6 +77,8 @@ export function matchChunk(rows: readonly MatchCandidate[], stored: TenantRecord
           if (seen.has(candidate.recordKey)) continue;
           seen.add(candidate.recordKey);
           compared++;
+          // Most blocked pairs are strangers: rule them out without the string metrics and frequencies.
+          if (!mayReach(row.match, candidate.match, scorer, review)) continue;
           const comparison = compareRecords(row.match, candidate.match, scorer);
           if (comparison.score < review) continue;
           const decision = decide(row.match, candidate.match, scorer, comparison);
