@@ -35,7 +35,8 @@ export function startCli(args: string[], env: Record<string, string> = {}, optio
   const child = spawn(process.execPath, [...entry(), ...args], {
     cwd: repoRoot,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    // A \`pnpm start\` running in the checkout (./data) is not what a test means when it leaves a setting out.
+    env: { ...process.env, STRATUM_DATA_DIR: join(repoRoot, 'no-such-data-dir'), ...env },
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   let stdout = '';

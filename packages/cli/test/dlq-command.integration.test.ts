@@ -152,7 +152,7 @@ test('replay of nothing exits 0 with a message, and needs no Kafka', async () =>
   expect(json(run.out)).toEqual({ replayed: 0, topic: 'delivery.attempts', dryRun: false, backfill: false, filter: 'reason nope', dlqIds: [] });
   const kafkaless = await runCli(['dlq', 'replay', '--tenant', 'acme', '--destination', 'dst_meta'], { ...env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '' });
   expect(kafkaless.code).toBe(2);
-  expect(kafkaless.err).toContain('replay needs Kafka: pass --brokers host:port or set KAFKA_BROKERS');
+  expect(kafkaless.err).toContain('replay needs Kafka: pass --brokers host:port, set KAFKA_BROKERS, or run `pnpm start` from this directory');
 });
 
 test('purge refuses without --yes (exit 2, saying how many); with --yes it hides them from list', async () => {

@@ -1,13 +1,14 @@
 /**
  * `stratum start` with the pipeline services: embedded PostgreSQL migrated, a demo tenant whose
  * write key the banner prints (again on the next run), the gateway taking a curl-style event that
- * ingest validates, and Ctrl-C stopping every child.
+ * ingest validates, a person file imported with the banner's command and no connection flags, and
+ * Ctrl-C stopping every child.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '@stratum/testing';
-import { startCli, until, type CliProcess } from './cli-process';
+import { runCli, startCli, until, type CliProcess } from './cli-process';
 
 let dataDir: string;
 beforeAll(() => {
@@ -84,9 +85,28 @@ it('runs gateway, ingest, dedup, identity resolution and the profile API on embe
     expect((await fetch(lookup)).status).toBe(401);
     const profiles = (await (await fetch(lookup, { headers: { authorization: `Bearer ${first.adminKey}` } })).json()) as { profiles: Array<{ id: string; identifiers: unknown[] }> };
     expect(profiles.profiles).toHaveLength(1);
+
+    // The banner's import lines, as a user pastes them: the command finds Kafka, the registry and
+    // PostgreSQL from the running start (<data-dir>/platform.json), not from flags or variables.
+    const importLines = first.p.out().split('\n').filter((l) => l.trim().startsWith('pnpm stratum import'));
+    expect(importLines).toHaveLength(2);
+    const argsOf = (line: string) => line.replace(/#.*/, '').trim().split(/\s+/).slice(2).map((a) => (a === '5000' ? '300' : a));
+    const noConnection = { STRATUM_DATA_DIR: dataDir, DATABASE_URL: '', KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '' };
+    expect((await runCli(argsOf(importLines[0]!), noConnection)).code).toBe(0);
+    const imported = await runCli([...argsOf(importLines[1]!), '--no-progress'], noConnection);
+    expect(imported.code).toBe(0);
+    const report = JSON.parse(imported.out) as { rowsRead: number; accepted: number; resolution: { complete: boolean } | null; matched: number | null; newProfiles: number | null };
+    expect(report).toMatchObject({ rowsRead: 300, resolution: { complete: true } });
+    expect(report.accepted).toBeGreaterThan(290);
+    expect(report.matched! + report.newProfiles!).toBe(report.accepted);
   } finally {
     await stop(first.p);
   }
+  // Stopped: the file is gone, and a command without flags says where else the settings come from.
+  expect(existsSync(join(dataDir, 'platform.json'))).toBe(false);
+  const orphan = await runCli(['tenant', 'list'], { STRATUM_DATA_DIR: dataDir, DATABASE_URL: '' });
+  expect(orphan.code).toBe(2);
+  expect(orphan.err).toMatch(/no database: pass --database-url postgres:\/\/…, set DATABASE_URL, or run `pnpm start` from this directory/);
   const second = await up(ports);
   try {
     expect(second.writeKey).toBe(first.writeKey);

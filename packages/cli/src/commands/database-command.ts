@@ -1,6 +1,6 @@
 /**
  * What the database-backed commands (db, tenant, source, writekey) share: where PostgreSQL is
- * (`--database-url`, else DATABASE_URL), one connection for the command, output as lines or
+ * (`--database-url`, else DATABASE_URL, else the running `stratum start`), one connection for the command, output as lines or
  * `--json`, and exit codes that scripts can branch on.
  */
 import { Command, type CommanderError } from 'commander';
@@ -9,6 +9,7 @@ import { identitySettingsErrors, reviewErrors } from '@stratum/identity';
 import { credentialErrors, destinationErrors } from '@stratum/destinations';
 import { tenancyErrors } from '@stratum/tenancy';
 import { asDatabaseUnavailable, reportFailure } from './command-failure';
+import { RUNNING_PLATFORM_HINT, defaultDatabaseUrl } from '../running-platform';
 
 export const DB_EXIT_CODES = { ok: 0, failed: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
 
@@ -34,7 +35,7 @@ function usageExit(err: CommanderError): never {
 export function databaseCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
-    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the running pnpm start)')
     .option('--json', 'print the result as JSON ({"error":{code,message},"exitCode"} on failure)')
     .addHelpText('after', DB_EXIT_HELP)
     .exitOverride(usageExit);
@@ -59,13 +60,13 @@ function codeOf(err: unknown): string {
  * JSON with --json. Errors become a message on stderr (and JSON on stdout with --json) and an exit code.
  */
 export async function runWithDatabase<T>(command: string, flags: DatabaseFlags, work: (db: Db) => Promise<T>, human: (result: T) => string): Promise<void> {
-  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  const url = flags.databaseUrl ?? defaultDatabaseUrl();
   const fail = (code: string, message: string, exitCode: number) => {
     if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code, message }, exitCode }, null, 2)}\n`);
     process.stderr.write(`stratum ${command}: ${message}\n`);
     process.exitCode = exitCode;
   };
-  if (!url) return fail('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL', DB_EXIT_CODES.usage);
+  if (!url) return fail('usage', `no database: pass --database-url postgres://…, set DATABASE_URL, ${RUNNING_PLATFORM_HINT}`, DB_EXIT_CODES.usage);
   let db: Db;
   try {
     db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });
@@ -94,9 +95,9 @@ export async function runWithExitCodes<T>(
   output: { human: (result: T) => string; json?: ((result: T) => unknown) | undefined },
   exitCodeOf: (err: unknown) => number,
 ): Promise<void> {
-  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  const url = flags.databaseUrl ?? defaultDatabaseUrl();
   const usage = (message: string) => reportFailure(command, flags.json, Object.assign(new Error(message), { code: 'usage' }), DB_EXIT_CODES.usage);
-  if (!url) return usage('no database: pass --database-url postgres://… or set DATABASE_URL');
+  if (!url) return usage(`no database: pass --database-url postgres://…, set DATABASE_URL, ${RUNNING_PLATFORM_HINT}`);
   let db: Db;
   try {
     db = createDb(url, { maxConnections: 2, applicationName: `stratum ${command}` });

@@ -12,6 +12,7 @@ import { brokerList, positive } from '../flags';
 import { DB_EXIT_CODES } from './database-command';
 import { describeFilter, filterOf, withFilterFlags, type FilterFlags } from './dlq-filter-flags';
 import { kafkaAttemptSender, replayDeadLetters, type AttemptSender, type ReplayResult } from './dlq-replay';
+import { RUNNING_PLATFORM_HINT, defaultBrokers, defaultRegistryUrl } from '../running-platform';
 import { DLQ_EXIT_HELP, dlqCommandErrors, runDlq } from './dlq-run';
 import { deadLetterTable, jsonSummary, totalsLines, totalsOf, type Totals } from './dlq-table';
 
@@ -31,7 +32,7 @@ function pageLimit(value: string): number {
 function dlqSubcommand(name: string, description: string): Command {
   const command = new Command(name)
     .description(description)
-    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the running pnpm start)')
     .option('--json', 'print the result as JSON ({"error":{code,message},"exitCode"} on failure)')
     .addHelpText('after', DLQ_EXIT_HELP)
     // Commander exits 1 on bad arguments; 1 means "failed" here, so usage errors are 2.
@@ -94,19 +95,19 @@ interface ReplayFlags extends FilterFlags {
   topic: string;
 }
 
-/** The producer replay needs: flags first, then KAFKA_BROKERS and SCHEMA_REGISTRY_URL, as services read them. */
+/** The producer replay needs: flags first, then KAFKA_BROKERS and SCHEMA_REGISTRY_URL, as services read them, then the running `stratum start`. */
 function senderFor(flags: ReplayFlags): () => Promise<AttemptSender> {
   return async () => {
-    const fromEnv = process.env.KAFKA_BROKERS?.trim();
+    const fromEnv = defaultBrokers();
     let brokers = flags.brokers;
     try {
       brokers ??= fromEnv ? brokerList(fromEnv) : undefined;
     } catch (err) {
-      throw dlqCommandErrors.error('usage', `KAFKA_BROKERS: ${(err as Error).message}`);
+      throw dlqCommandErrors.error('usage', `Kafka brokers: ${(err as Error).message}`);
     }
-    const registryUrl = flags.registryUrl ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-    if (!brokers) throw dlqCommandErrors.error('usage', 'replay needs Kafka: pass --brokers host:port or set KAFKA_BROKERS');
-    if (!registryUrl) throw dlqCommandErrors.error('usage', 'replay needs the schema registry: pass --registry-url http://… or set SCHEMA_REGISTRY_URL');
+    const registryUrl = flags.registryUrl ?? defaultRegistryUrl();
+    if (!brokers) throw dlqCommandErrors.error('usage', `replay needs Kafka: pass --brokers host:port, set KAFKA_BROKERS, ${RUNNING_PLATFORM_HINT}`);
+    if (!registryUrl) throw dlqCommandErrors.error('usage', `replay needs the schema registry: pass --registry-url http://…, set SCHEMA_REGISTRY_URL, ${RUNNING_PLATFORM_HINT}`);
     return kafkaAttemptSender({ brokers, registryUrl, topic: flags.topic });
   };
 }
@@ -133,8 +134,8 @@ function replayCommand(): Command {
     .option('--backfill', 'mark the replays historical: SMS skips them, webhooks say so')
     .option('--dry-run', 'list what would be replayed; send and change nothing')
     .option('--limit <n>', 'replay at most this many, oldest first (default: every match)', positive)
-    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS)', brokerList)
-    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL)')
+    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS, else the running pnpm start)', brokerList)
+    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL, else the running pnpm start)')
     .option('--topic <name>', 'the topic to replay onto', ATTEMPTS_TOPIC)
     .action((flags: ReplayFlags) =>
       runDlq(

@@ -48,7 +48,7 @@ function subcommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .requiredOption('--tenant <id|name>', 'the tenant')
-    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the running pnpm start)')
     .option('--json', 'print the report as JSON ({"error":{code,message},"exitCode"} on failure)')
     .addHelpText('after', DNC_EXIT_HELP)
     // Commander exits 1 on bad arguments; 1 means "failed" here, so usage errors are 2.

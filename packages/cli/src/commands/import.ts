@@ -20,6 +20,7 @@ import { waitForResolution, type ResolutionCounts } from '../import/resolution';
 import { runImport } from '../import/run';
 import { asDatabaseUnavailable, reportFailure } from './command-failure';
 import { DB_EXIT_CODES } from './database-command';
+import { RUNNING_PLATFORM_HINT, defaultBrokers, defaultDatabaseUrl, defaultRegistryUrl } from '../running-platform';
 
 const TOPIC = 'persons.import';
 
@@ -91,13 +92,13 @@ async function importFile(fileName: string, flags: ImportFlags): Promise<void> {
   const fail = (err: unknown) => reportFailure('import', flags.json, err, exitCodeOf(err));
   // Checked here, not by commander: required options of `import` would also be demanded of `import generate`.
   if (!flags.tenant || !flags.source) return fail(importErrors.error('usage', 'import needs --tenant <id|name> and --source <id|name>'));
-  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
-  if (!url) return fail(importErrors.error('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL'));
-  const fromEnv = process.env.KAFKA_BROKERS?.trim();
+  const url = flags.databaseUrl ?? defaultDatabaseUrl();
+  if (!url) return fail(importErrors.error('usage', `no database: pass --database-url postgres://…, set DATABASE_URL, ${RUNNING_PLATFORM_HINT}`));
+  const fromEnv = defaultBrokers();
   const brokers = flags.brokers ?? (fromEnv ? brokerList(fromEnv) : undefined);
-  const registryUrl = flags.registryUrl ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!flags.dryRun && !brokers) return fail(importErrors.error('usage', 'import needs Kafka: pass --brokers host:port or set KAFKA_BROKERS'));
-  if (!flags.dryRun && !registryUrl) return fail(importErrors.error('usage', 'import needs the schema registry: pass --registry-url http://… or set SCHEMA_REGISTRY_URL'));
+  const registryUrl = flags.registryUrl ?? defaultRegistryUrl();
+  if (!flags.dryRun && !brokers) return fail(importErrors.error('usage', `import needs Kafka: pass --brokers host:port, set KAFKA_BROKERS, ${RUNNING_PLATFORM_HINT}`));
+  if (!flags.dryRun && !registryUrl) return fail(importErrors.error('usage', `import needs the schema registry: pass --registry-url http://…, set SCHEMA_REGISTRY_URL, ${RUNNING_PLATFORM_HINT}`));
   let file: InputFile;
   try {
     file = await openInputFile(fileName, flags.format ? { format: flags.format } : {});
@@ -169,9 +170,9 @@ export function importCommand(): Command {
     .option('--date-order <order>', 'order of separated dates like 03/04/1990: dmy, mdy or ymd (default mdy for --region US, else dmy)', dateOrder)
     .option('--format <format>', 'csv or ndjson (default: by extension; stdin: csv)', format)
     .option('--reject-file <path>', 'where rejected rows go, CSV line,reason,original (default: <file>.rejected.csv; none for stdin)')
-    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS)', brokerList)
-    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL)')
-    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS, else the running pnpm start)', brokerList)
+    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL, else the running pnpm start)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the running pnpm start)')
     .option('--topic <name>', 'the topic to produce to', TOPIC)
     .option('--batch-size <n>', 'records per produce request', positive, 1000)
     .option('--dry-run', 'read, clean and count; produce and record nothing')

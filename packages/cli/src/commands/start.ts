@@ -14,6 +14,7 @@ import { applyTopics, formatReport, topicCatalogue, valueSubject } from '@stratu
 import { confluentRegistryClient, createSerde, isSchemaName } from '@stratum/schemas';
 import { logLevel, port, type LogLevel } from '../flags';
 import { startPlatform, type Platform } from '../start/platform';
+import { recordRunningPlatform } from '../running-platform';
 import { stopOnSignal } from '../stop-on-signal';
 
 interface StartOptions {
@@ -77,7 +78,9 @@ export function startCommand(): Command {
         throw err;
       });
       let platform: Platform | null = null;
+      let forget: (() => void) | null = null;
       stopOnSignal('stratum', async () => {
+        forget?.();
         await platform?.stop();
         await registry.stop();
         await broker.stop();
@@ -126,5 +129,7 @@ export function startCommand(): Command {
           '',
         ].join('\n'),
       );
+      // For the other commands run from here (pnpm stratum import, trace, dlq, tenant …): no flags needed.
+      forget = recordRunningPlatform(dataDir, { brokers: [broker.bootstrap], registryUrl: registry.url, databaseUrl: platform?.databaseUrl ?? null });
     });
 }

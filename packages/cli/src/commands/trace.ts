@@ -7,6 +7,7 @@ import { Command, type CommanderError } from 'commander';
 import { createDb, dbErrors, type Db } from '@stratum/db';
 import { tenancyErrors } from '@stratum/tenancy';
 import { brokerList } from '../flags';
+import { RUNNING_PLATFORM_HINT, defaultBrokers, defaultDatabaseUrl, defaultRegistryUrl } from '../running-platform';
 import { traceErrors } from '../trace/errors';
 import { renderText } from '../trace/render-text';
 import { runTrace } from '../trace/run-trace';
@@ -42,20 +43,20 @@ function exitCodeOf(err: unknown): number {
   return DB_EXIT_CODES.failed;
 }
 
-/** Flags first, then the variables services read (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL). */
+/** Flags first, then the variables services read (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL), then the running `stratum start`. */
 function settingsOf(flags: TraceFlags): { databaseUrl: string; brokers: string[]; registryUrl: string } {
-  const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL?.trim();
+  const databaseUrl = flags.databaseUrl ?? defaultDatabaseUrl();
   let brokers = flags.brokers;
-  const fromEnv = process.env.KAFKA_BROKERS?.trim();
+  const fromEnv = defaultBrokers();
   try {
     brokers ??= fromEnv ? brokerList(fromEnv) : undefined;
   } catch (err) {
-    throw traceErrors.error('usage', `KAFKA_BROKERS: ${(err as Error).message}`);
+    throw traceErrors.error('usage', `Kafka brokers: ${(err as Error).message}`);
   }
-  const registryUrl = flags.registryUrl ?? process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!databaseUrl) throw traceErrors.error('usage', 'no database: pass --database-url postgres://… or set DATABASE_URL');
-  if (!brokers) throw traceErrors.error('usage', 'trace reads the topics: pass --brokers host:port or set KAFKA_BROKERS');
-  if (!registryUrl) throw traceErrors.error('usage', 'trace decodes with the schema registry: pass --registry-url http://… or set SCHEMA_REGISTRY_URL');
+  const registryUrl = flags.registryUrl ?? defaultRegistryUrl();
+  if (!databaseUrl) throw traceErrors.error('usage', `no database: pass --database-url postgres://…, set DATABASE_URL, ${RUNNING_PLATFORM_HINT}`);
+  if (!brokers) throw traceErrors.error('usage', `trace reads the topics: pass --brokers host:port, set KAFKA_BROKERS, ${RUNNING_PLATFORM_HINT}`);
+  if (!registryUrl) throw traceErrors.error('usage', `trace decodes with the schema registry: pass --registry-url http://…, set SCHEMA_REGISTRY_URL, ${RUNNING_PLATFORM_HINT}`);
   return { databaseUrl, brokers, registryUrl };
 }
 
@@ -95,9 +96,9 @@ export function traceCommand(): Command {
     .argument('<messageId>', "the event's messageId")
     .requiredOption('--tenant <id|name>', 'the tenant')
     .option('--since <time>', 'read the topics from this time on: an ISO time or a duration back from now (default 24h)', (v: string) => pointInTime(v))
-    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
-    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS)', brokerList)
-    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL)')
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else the running pnpm start)')
+    .option('--brokers <list>', 'Kafka bootstrap servers, host:port[,host:port...] (default: $KAFKA_BROKERS, else the running pnpm start)', brokerList)
+    .option('--registry-url <url>', 'the schema registry (default: $SCHEMA_REGISTRY_URL, else the running pnpm start)')
     .option('--topic-prefix <prefix>', 'the topics are named <prefix>.<catalogue name> (a prefixed copy of the catalogue)')
     .option('--verbose', 'also print how many records were read per topic')
     .option('--json', 'print {messageId, tenantId, steps, status, found, scanned} ({"error":{code,message},"exitCode"} on failure)')

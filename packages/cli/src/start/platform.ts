@@ -35,6 +35,8 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
+  /** The PostgreSQL the services use (embedded, or the one given). */
+  readonly databaseUrl: string;
   bannerLines(): string[];
   tryLines(): string[];
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await Promise.all(services.map((s) => s.started));
     const gateway = `http://127.0.0.1:${options.gatewayPort}`;
     return {
+      databaseUrl,
       bannerLines: () => [
         `  PostgreSQL               ${redact(databaseUrl)}${postgres ? `   data ${postgres.dataDir}` : ''}`,
         `  Gateway (Segment API)    ${gateway}   ${gateway}/openapi.json`,
@@ -115,6 +118,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         ...(demo.adminKey
           ? [`  curl -H 'Authorization: Bearer ${demo.adminKey}' 'http://127.0.0.1:${options.profileApiPort}/v1/profiles?identifier=user_id:user-1'   # the golden record`]
           : []),
+        // The generated file is Australian: --region AU reads its phones and postcodes (the demo source's region is US).
+        `  pnpm stratum import generate --rows 5000 --out ${join(options.dataDir, 'persons.csv')}`,
+        `  pnpm stratum import ${join(options.dataDir, 'persons.csv')} --tenant demo --source ${demo.sourceId} --region AU   # person file → golden records (docs/import.md)`,
         `  kcat -b ${options.brokers[0]} -C -t events.valid -o beginning -e -f '%k\\n'   # tenantId:messageId of each validated event`,
         `  kcat -b ${options.brokers[0]} -C -t events.unique -X isolation.level=read_committed -o beginning -e -f '%k\\n'   # each event once, repeats dropped`,
         ...(mocks?.tryLines() ?? []),
