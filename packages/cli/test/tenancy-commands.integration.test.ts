@@ -206,3 +206,76 @@ test('identity reviews lists the queue; review approve merges the pair, reject c
   const decided = await runCli(['identity', 'reviews', '--tenant', tenantId, '--status', 'approved'], env);
   expect(decided.out).toMatch(/rv_1\s+fuzzy_match\s+8\.3 fuzzy\s+prf_a \(one profile already\)/);
 });
+
+test('review approve-all / reject-all decide the open entries a reason and score range name, oldest first, each as one decision', async () => {
+  const tenant = await runCli(['tenant', 'create', '--name', 'bulk-review-co', '--json'], env);
+  const { tenantId } = json<{ tenantId: string }>(tenant.out);
+  const db = createDb(database.url);
+  // Five pairs of profiles, p0+p1 … p8+p9; one entry per pair, scoring 7, 9, 11 and 13, and an
+  // anomaly-guard entry scoring 13; and a scoreless entry about p2+p3 again, which the approval of
+  // rv_1 settles (one profile then).
+  try {
+    await withTenant(db, tenantId, async (trx) => {
+      const ids = Array.from({ length: 10 }, (_, i) => `prf_${i}`);
+      await trx('profiles').insert(ids.map((id, i) => ({ tenant_id: tenantId, id, first_seen_at: `2026-11-0${i % 9 + 1}T00:00:00Z`, last_seen_at: '2026-11-10T00:00:00Z' })));
+      await trx('identifiers').insert(ids.map((id, i) => ({ tenant_id: tenantId, type: 'external_id', namespace: 'stratum.person_record', value_hash: `h${i}`, profile_id: id, origin_profile_id: id, first_seen_at: '2026-11-01T00:00:00Z' })));
+      const entry = (n: number, score: number, reason = 'fuzzy_match') => ({
+        tenant_id: tenantId,
+        id: `rv_${n}`,
+        identifier_key: `external_id:stratum.person_record:h${2 * n}`,
+        candidate_profile_ids: [`prf_${2 * n}`, `prf_${2 * n + 1}`],
+        reason,
+        created_at: `2026-11-2${n}T00:00:00Z`,
+        match_score: score,
+        match_tier: 'fuzzy',
+      });
+      await trx('identity_reviews').insert([entry(0, 7), entry(1, 9), entry(2, 11), entry(3, 13), entry(4, 13, 'anomaly_guard'), { ...entry(1, 0), id: 'rv_5', created_at: '2026-11-25T00:00:00Z', match_score: null, match_tier: null }]);
+    });
+  } finally {
+    await db.destroy();
+  }
+  const bulk = (...args: string[]) => runCli(['identity', 'review', ...args, '--tenant', tenantId, '--json'], env);
+
+  // Nothing named: refused, nothing decided.
+  const unnamed = await bulk('approve-all');
+  expect([unnamed.code, json<{ error: { code: string } }>(unnamed.out).error.code]).toEqual([2, 'review_selection_missing']);
+  // The list and the bulk command take the same selection.
+  const listed = json<{ reviews: Array<{ id: string }> }>((await runCli(['identity', 'reviews', '--tenant', tenantId, '--reason', 'fuzzy_match', '--min-score', '9', '--json'], env)).out);
+  expect(listed.reviews.map((r) => r.id)).toEqual(['rv_3', 'rv_2', 'rv_1']);
+  const dry = await bulk('approve-all', '--reason', 'fuzzy_match', '--min-score', '9', '--dry-run');
+  expect(json(dry.out)).toMatchObject({ action: 'approve', dryRun: true, selected: 3, decided: 0, reviewIds: ['rv_1', 'rv_2', 'rv_3'] });
+
+  const approved = await bulk('approve-all', '--reason', 'fuzzy_match', '--min-score', '9', '--limit', '2', '--note', 'checked a sample');
+  expect(approved.code).toBe(0);
+  expect(json(approved.out)).toMatchObject({ selected: 2, decided: 2, profilesMerged: 2, decidedMeanwhile: 0, reviewIds: ['rv_1', 'rv_2'] });
+  const rest = await bulk('approve-all', '--reason', 'fuzzy_match', '--min-score', '9');
+  expect(json(rest.out)).toMatchObject({ selected: 1, decided: 1, reviewIds: ['rv_3'] });
+  const rejected = await bulk('reject-all', '--max-score', '9');
+  expect(json(rejected.out)).toMatchObject({ action: 'reject', selected: 1, decided: 1, profilesMerged: 0, reviewIds: ['rv_0'] });
+  const settled = json<{ reviews: Array<{ id: string; currentProfileIds: string[] }> }>((await runCli(['identity', 'reviews', '--tenant', tenantId, '--settled', '--json'], env)).out);
+  expect(settled.reviews).toEqual([expect.objectContaining({ id: 'rv_5', currentProfileIds: ['prf_2'] })]);
+  const closed = await bulk('approve-all', '--settled');
+  expect(json(closed.out)).toMatchObject({ selected: 1, decided: 1, profilesMerged: 0, reviewIds: ['rv_5'] });
+
+  // Each was decided as one `review approve` / `reject`: merged pairs, audits with the note, the anomaly-guard entry left open.
+  const check = createDb(database.url);
+  try {
+    await withTenant(check, tenantId, async (trx) => {
+      const merged = await trx('profiles').whereNotNull('merged_into').orderBy('id').select('id', 'merged_into');
+      expect(merged.map((p: { id: string; merged_into: string }) => [p.id, p.merged_into])).toEqual([
+        ['prf_3', 'prf_2'],
+        ['prf_5', 'prf_4'],
+        ['prf_7', 'prf_6'],
+      ]);
+      const audits = await trx('identity_audit').whereIn('action', ['merge', 'reject']).orderBy('occurred_at').select('action', 'reason');
+      expect(audits).toHaveLength(5);
+      expect(audits.filter((a: { reason: string | null }) => a.reason === 'checked a sample')).toHaveLength(2);
+      const open = await trx('identity_reviews').where({ status: 'open' }).pluck('id');
+      expect(open).toEqual(['rv_4']);
+    });
+  } finally {
+    await check.destroy();
+  }
+  const human = await runCli(['identity', 'review', 'reject-all', '--tenant', tenantId, '--reason', 'fuzzy_match'], env);
+  expect([human.code, human.out]).toEqual([0, expect.stringMatching(/^selected\s+0\nrejected\s+0\ndecided meanwhile\s+0\n$/)]);
+});

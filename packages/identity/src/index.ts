@@ -25,5 +25,6 @@ export { lockDoNotContactShared } from './do-not-contact/lock';
 export { listDoNotContact, type DoNotContactListing } from './do-not-contact/list';
 export { DO_NOT_CONTACT_TYPES, doNotContactErrors, type DoNotContactEntry, type DoNotContactRef, type DoNotContactType } from './do-not-contact/entries';
 export { approveReview, rejectReview, reviewErrors, REVIEW_EDGE_RULE, type ReviewDecision, type ReviewDecisionRequest } from './review/decide-review';
+export { decideReviews, type BulkReviewOptions, type BulkReviewResult, type ReviewSelection } from './review/decide-reviews';
 export { readRejectedPairs, type RejectedPairs } from './review/rejected-pairs';
 export { readReviews, REVIEW_STATUSES, type ReviewEntry, type ReviewFilter, type ReviewMatch, type ReviewPage, type ReviewPageKey, type ReviewStatus } from './review/list-reviews';

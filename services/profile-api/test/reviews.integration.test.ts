@@ -112,10 +112,21 @@ it('lists open entries newest first with their evidence and the profiles they ar
   const next = await openReviews(t, `?reason=fuzzy_match&limit=1&cursor=${fuzzy.body.nextCursor}`);
   expect([next.body.reviews.map((r) => r.id), next.body.nextCursor]).toEqual([['rv_ann'], null]);
 
+  // The selection `stratum identity review approve-all` takes: a score range (scoreless entries left out), settled or not.
+  const ids = async (query: string) => (await openReviews(t, query)).body.reviews.map((r) => r.id);
+  expect(await ids('?minScore=9.5')).toEqual(['rv_bob', 'rv_ann']);
+  expect(await ids('?minScore=9.6')).toEqual([]);
+  expect(await ids('?maxScore=10')).toEqual(['rv_bob', 'rv_ann']);
+  expect(await ids('?settled=false')).toEqual(['rv_bob', 'rv_ann', 'rv_guard']);
+  expect(await ids('?settled=true')).toEqual([]);
+
   expect((await openReviews(other)).body.reviews.map((r) => r.id)).toEqual(['rv_other']);
   for (const [query, field] of [
     ['?status=pending', 'status'],
     ['?reason=Fuzzy Match', 'reason'],
+    ['?minScore=high', 'minScore'],
+    ['?maxScore=1e400', 'maxScore'],
+    ['?settled=yes', 'settled'],
     ['?limit=0', 'limit'],
   ] as const) {
     const bad = await call<ErrorBody>(h, `/v1/reviews${query}`, { key: t.adminKey });
@@ -205,4 +216,41 @@ it('approving an entry whose profiles are one already moves nothing', async () =
   const res = await call<Decision>(h, '/v1/reviews/rv_guard/approve', { key: t.adminKey, method: 'POST' });
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ status: 'approved', profileId: 'prf_bob', mergedProfileIds: [] });
+});
+
+it('POST /v1/reviews/approve and /reject decide the open entries a selection names, each as one decision, at most limit per request', async () => {
+  const bulk = await h.tenant();
+  await seedProfiles(h.db, bulk.tenantId, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((id, i) => ({ id: `prf_${id}`, firstSeenAt: `2026-11-0${i + 1}T00:00:00Z` })));
+  await seedIdentifiers(h.db, bulk.tenantId, [1, 2, 3, 4, 5, 6].map((i) => ({ type: 'external_id', namespace: NS, canonical: `rec-1${i}`, profileId: `prf_p${i}` })));
+  await seedReview(bulk.tenantId, { id: 'rv_a', record: 'rec-11', candidates: ['prf_p1', 'prf_p2'], createdAt: '2026-11-20T10:00:00Z', score: 13 });
+  await seedReview(bulk.tenantId, { id: 'rv_b', record: 'rec-13', candidates: ['prf_p3', 'prf_p4'], createdAt: '2026-11-21T10:00:00Z', score: 8 });
+  await seedReview(bulk.tenantId, { id: 'rv_c', record: 'rec-15', candidates: ['prf_p5', 'prf_p6'], createdAt: '2026-11-22T10:00:00Z', score: 13, reason: 'merge_limit' });
+  const post = <B>(action: string, body: unknown) => call<B>(h, `/v1/reviews/${action}`, { key: bulk.adminKey, method: 'POST', body });
+
+  for (const [body, field] of [
+    [{}, 'select'],
+    [{ select: {} }, 'select'],
+    [{ select: { minScore: 'high' } }, 'select.minScore'],
+    [{ select: { reason: 'fuzzy_match', status: 'open' } }, 'select.status'],
+    [{ select: { reason: 'fuzzy_match' }, limit: 5000 }, 'limit'],
+    [{ select: { reason: 'fuzzy_match' }, merge: true }, 'merge'],
+  ] as const) {
+    const bad = await post<ErrorBody>('approve', body);
+    expect([bad.status, bad.body.code, bad.body.field]).toEqual([400, 'invalid_body', field]);
+  }
+  const dry = await post<Record<string, unknown>>('approve', { select: { reason: 'fuzzy_match', minScore: 12 }, dryRun: true });
+  expect(dry.body).toEqual({ action: 'approve', dryRun: true, selected: 1, decided: 0, profilesMerged: 0, decidedMeanwhile: 0, reviewIds: ['rv_a'] });
+
+  const approved = await post<Record<string, unknown>>('approve', { select: { reason: 'fuzzy_match', minScore: 12 }, reason: 'checked a sample' });
+  expect(approved.body).toMatchObject({ selected: 1, decided: 1, profilesMerged: 1, reviewIds: ['rv_a'] });
+  const rejected = await post<Record<string, unknown>>('reject', { select: { maxScore: 10 }, limit: 1 });
+  expect(rejected.body).toMatchObject({ action: 'reject', selected: 1, decided: 1, profilesMerged: 0, reviewIds: ['rv_b'] });
+  expect((await post<Record<string, unknown>>('approve', { select: { reason: 'fuzzy_match' } })).body).toMatchObject({ selected: 0, decided: 0 });
+
+  // Each as `POST /v1/reviews/{id}/approve` would have: merged, audited with the note; the anomaly-guard entry left open.
+  const p2 = await call<ProfileAnswer>(h, '/v1/profiles/prf_p2', { key: bulk.adminKey });
+  expect(p2.body).toMatchObject({ id: 'prf_p1', mergedInto: 'prf_p1' });
+  const history = await call<{ merges: Array<{ action: string; reason: string }> }>(h, '/v1/profiles/prf_p1/merges', { key: bulk.adminKey });
+  expect(history.body.merges[0]).toMatchObject({ action: 'merge', reason: 'checked a sample' });
+  expect((await openReviews(bulk)).body.reviews.map((r) => r.id)).toEqual(['rv_c']);
 });

@@ -43,7 +43,7 @@ export function databaseCommand(name: string, description: string): Command {
 
 function exitCodeOf(err: unknown): number {
   const invalidDestination = ['unknown_destination_type', 'invalid_destination_name', 'destination_name_taken', 'invalid_settings', 'invalid_filters', 'invalid_credentials', 'invalid_delivery_policy'] as const;
-  if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings') || invalidDestination.some((c) => destinationErrors.is(err, c))) return DB_EXIT_CODES.usage;
+  if (tenancyErrors.is(err, 'invalid_input') || identitySettingsErrors.is(err, 'invalid_settings') || reviewErrors.is(err, 'review_selection_missing') || invalidDestination.some((c) => destinationErrors.is(err, c))) return DB_EXIT_CODES.usage;
   if (credentialErrors.is(err, 'credential_keys_missing') || credentialErrors.is(err, 'credential_key_invalid')) return DB_EXIT_CODES.usage;
   if (tenancyErrors.is(err, 'not_found') || destinationErrors.is(err, 'destination_not_found') || destinationErrors.is(err, 'tenant_not_found') || reviewErrors.is(err, 'review_not_found')) return DB_EXIT_CODES.notFound;
   if (tenancyErrors.is(err, 'tenancy_unavailable') || dbErrors.is(err, 'database_unavailable') || destinationErrors.is(err, 'destinations_unavailable')) return DB_EXIT_CODES.unreachable;

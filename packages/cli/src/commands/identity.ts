@@ -1,11 +1,25 @@
 /**
  * `stratum identity settings`: show or replace a tenant's identity rules (merge protection, survivorship; docs/identity.md).
  * `stratum identity reviews`, `stratum identity review approve|reject <id>`: work the review queue
- * (the pairs identity resolution left to a person), as the profile API's /v1/reviews does.
+ * (the pairs identity resolution left to a person), as the profile API's /v1/reviews does;
+ * `stratum identity review approve-all|reject-all`: decide every open entry a selection names.
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { approveReview, loadIdentitySettings, readReviews, rejectReview, REVIEW_STATUSES, saveIdentitySettings, withTenant, type ReviewDecision, type ReviewEntry, type ReviewStatus } from '@stratum/identity';
+import {
+  approveReview,
+  decideReviews,
+  loadIdentitySettings,
+  readReviews,
+  rejectReview,
+  REVIEW_STATUSES,
+  saveIdentitySettings,
+  withTenant,
+  type BulkReviewResult,
+  type ReviewDecision,
+  type ReviewEntry,
+  type ReviewStatus,
+} from '@stratum/identity';
 import { findTenant } from '@stratum/tenancy';
 import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
 
@@ -25,6 +39,18 @@ function reviewStatus(text: string): ReviewStatus {
 function pageLimit(text: string): number {
   const n = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
   if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
+  return n;
+}
+
+function score(text: string): number {
+  const n = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`must be a number, e.g. 12 or 9.5, got "${text}"`);
+  return n;
+}
+
+function wholeNumber(text: string): number {
+  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1)) throw new InvalidArgumentError('must be a whole number from 1');
   return n;
 }
 
@@ -71,6 +97,62 @@ function decisionCommand(action: 'approve' | 'reject', decide: typeof approveRev
     );
 }
 
+function bulkLines(r: BulkReviewResult): string {
+  const verb = r.action === 'approve' ? 'approved' : 'rejected';
+  if (r.dryRun) return `would ${r.action} ${r.selected} open entr${r.selected === 1 ? 'y' : 'ies'} (dry run: nothing decided)${r.reviewIds.length > 0 ? `, oldest first: ${r.reviewIds.slice(0, 5).join(', ')}${r.selected > 5 ? ', …' : ''}` : ''}\n`;
+  return lines([
+    ['selected', String(r.selected)],
+    [verb, String(r.decided)],
+    ...(r.action === 'approve' ? ([['profiles merged', String(r.profilesMerged)]] as const) : []),
+    ['decided meanwhile', String(r.decidedMeanwhile)],
+  ]);
+}
+
+interface BulkFlags extends DatabaseFlags {
+  tenant: string;
+  settled?: boolean;
+  reason?: string;
+  minScore?: number;
+  maxScore?: number;
+  limit?: number;
+  note?: string;
+  dryRun?: boolean;
+}
+
+function bulkDecisionCommand(action: 'approve' | 'reject', description: string): Command {
+  return databaseCommand(`${action}-all`, description)
+    .requiredOption('--tenant <id|name>', 'the tenant')
+    .option('--reason <reason>', 'only entries of this reason, e.g. fuzzy_match (as `identity reviews --reason`)')
+    .option('--min-score <score>', 'only entries whose match score is at least this', score)
+    .option('--max-score <score>', 'only entries whose match score is below this', score)
+    .option('--settled', 'only entries whose profiles are one already (a later row merged them): approving them closes them, merging nothing')
+    .option('--limit <n>', 'at most this many, the oldest first', wholeNumber)
+    .option('--note <text>', 'why (kept in the audit of each entry)')
+    .option('--dry-run', 'count and name the entries; decide nothing')
+    .action((flags: BulkFlags) =>
+      runWithDatabase(
+        `identity review ${action}-all`,
+        flags,
+        async (db) => {
+          const { tenantId } = await findTenant(db, flags.tenant);
+          const operator = process.env.USER ?? 'unknown';
+          const progress = process.stderr.isTTY && !flags.json;
+          const result = await decideReviews(
+            db,
+            tenantId,
+            action,
+            { reason: flags.reason ?? null, minScore: flags.minScore ?? null, maxScore: flags.maxScore ?? null, settled: flags.settled === true ? true : null, limit: flags.limit ?? null },
+            { actor: `stratum cli (${operator})`, reason: flags.note ?? null },
+            { dryRun: flags.dryRun === true, ...(progress ? { onProgress: (done: number, of: number) => process.stderr.write(`\r${action === 'approve' ? 'approving' : 'rejecting'} ${done} / ${of}`) } : {}) },
+          );
+          if (progress && result.selected > 0 && !result.dryRun) process.stderr.write('\n');
+          return result;
+        },
+        bulkLines,
+      ),
+    );
+}
+
 export function identityCommand(): Command {
   const settings = databaseCommand('settings', "show a tenant's effective identity settings; with --set, replace its settings document first")
     .requiredOption('--tenant <id|name>', 'the tenant')
@@ -90,14 +172,17 @@ export function identityCommand(): Command {
     .requiredOption('--tenant <id|name>', 'the tenant')
     .option('--status <status>', `entries of this status: ${REVIEW_STATUSES.join(', ')}`, reviewStatus, 'open')
     .option('--reason <reason>', 'only entries of this reason, e.g. fuzzy_match')
+    .option('--min-score <score>', 'only entries whose match score is at least this', score)
+    .option('--max-score <score>', 'only entries whose match score is below this', score)
+    .option('--settled', 'only entries whose profiles are one already (shown as "one profile already")')
     .option('--limit <n>', 'at most this many (1–1000)', pageLimit, 50)
-    .action((flags: DatabaseFlags & { tenant: string; status: ReviewStatus; reason?: string; limit: number }) =>
+    .action((flags: DatabaseFlags & { tenant: string; status: ReviewStatus; reason?: string; minScore?: number; maxScore?: number; settled?: boolean; limit: number }) =>
       runWithDatabase(
         'identity reviews',
         flags,
         async (db) => {
           const { tenantId } = await findTenant(db, flags.tenant);
-          const page = await withTenant(db, tenantId, (trx) => readReviews(trx, tenantId, { status: flags.status, reason: flags.reason ?? null }, flags.limit, null));
+          const page = await withTenant(db, tenantId, (trx) => readReviews(trx, tenantId, { status: flags.status, reason: flags.reason ?? null, minScore: flags.minScore ?? null, maxScore: flags.maxScore ?? null, settled: flags.settled === true ? true : null }, flags.limit, null));
           return { reviews: page.reviews, more: page.next !== null };
         },
         (r) => `${reviewTable(r.reviews)}${r.more ? `(more: raise --limit, or page with GET /v1/reviews)\n` : ''}`,
@@ -106,6 +191,8 @@ export function identityCommand(): Command {
   const review = new Command('review')
     .description('decide an entry of the review queue')
     .addCommand(decisionCommand('approve', approveReview, "the entry's profiles are one person: merge them (the oldest survives; an unmerge can split them again)"))
-    .addCommand(decisionCommand('reject', rejectReview, "the entry's profiles are different people: close it"));
+    .addCommand(decisionCommand('reject', rejectReview, "the entry's profiles are different people: close it"))
+    .addCommand(bulkDecisionCommand('approve', 'approve every open entry the selection names, oldest first, each as `review approve` does (a stopped run resumes: the same command decides the rest)'))
+    .addCommand(bulkDecisionCommand('reject', 'reject every open entry the selection names, oldest first, each as `review reject` does'));
   return new Command('identity').description('identity resolution: per-tenant settings, the review queue').addCommand(settings).addCommand(reviews).addCommand(review);
 }

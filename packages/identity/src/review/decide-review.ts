@@ -34,6 +34,7 @@ import { withTenant } from '../tenant-scope';
 export const reviewErrors = defineErrorCodes({
   review_not_found: { retriable: false, description: 'no review entry with this id in the tenant' },
   review_decided: { retriable: false, description: 'the review entry was approved or rejected already' },
+  review_selection_missing: { retriable: false, description: 'a bulk decision names no entries (reason, score range, settled): deciding the whole queue unseen is what the queue exists to prevent' },
 });
 
 /** The rule of the edge an approval adds. */

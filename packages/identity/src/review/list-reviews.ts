@@ -52,6 +52,15 @@ export interface ReviewPage {
 export interface ReviewFilter {
   readonly status: ReviewStatus;
   readonly reason: string | null;
+  /** Only entries whose match score is at least this (entries without a score are left out). */
+  readonly minScore?: number | null;
+  /** Only entries whose match score is below this (entries without a score are left out). */
+  readonly maxScore?: number | null;
+  /**
+   * true: only entries whose profiles are one already (a later row or decision merged them; an
+   * approval merges nothing); false: only those still naming two or more; absent: both.
+   */
+  readonly settled?: boolean | null;
 }
 
 /** One page of entries after `after` (null: from the newest). */
@@ -62,6 +71,15 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
     conditions.push('r.reason = ?');
     bindings.push(filter.reason);
   }
+  if (filter.minScore !== undefined && filter.minScore !== null) {
+    conditions.push('r.match_score >= ?');
+    bindings.push(String(filter.minScore));
+  }
+  if (filter.maxScore !== undefined && filter.maxScore !== null) {
+    conditions.push('r.match_score < ?');
+    bindings.push(String(filter.maxScore));
+  }
+  if (filter.settled !== undefined && filter.settled !== null) conditions.push(`coalesce(cardinality(${CURRENT_PROFILES_SQL}), 0) ${filter.settled ? '<=' : '>'} 1`);
   if (after !== null) {
     conditions.push('(r.created_at, r.id) < (?::timestamptz, ?)');
     bindings.push(after.at, after.id);

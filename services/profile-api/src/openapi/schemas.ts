@@ -187,6 +187,40 @@ export function componentSchemas(): Record<string, JsonSchema> {
       },
       required: ['reviewId', 'status', 'auditId', 'profileId', 'mergedProfileIds', 'decidedAt'],
     },
+    BulkReviewRequest: {
+      type: 'object',
+      properties: {
+        select: {
+          type: 'object',
+          description: 'Which open entries: the fields of the GET /v1/reviews query parameters. At least one of reason, minScore, maxScore or settled: true.',
+          properties: {
+            reason: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$', examples: ['fuzzy_match'] },
+            minScore: { type: 'number', description: 'Match score at least this (entries without a score are left out).' },
+            maxScore: { type: 'number', description: 'Match score below this (entries without a score are left out).' },
+            settled: { type: 'boolean', description: 'true: entries whose profiles are one already (approving closes them, merging nothing); false: the others.' },
+          },
+          additionalProperties: false,
+        },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'At most this many, the oldest first.' },
+        reason: { type: 'string', maxLength: 500, description: "Why (kept in each entry's audit).", examples: ['checked 50 of them: all the same person'] },
+        dryRun: { type: 'boolean', default: false, description: 'Count and name the entries; decide nothing.' },
+      },
+      required: ['select'],
+      additionalProperties: false,
+    },
+    BulkReviewResult: {
+      type: 'object',
+      properties: {
+        action: { type: 'string', enum: ['approve', 'reject'] },
+        dryRun: { type: 'boolean' },
+        selected: { type: 'integer', description: 'Open entries the selection named (up to limit).' },
+        decided: { type: 'integer', description: 'Entries this request decided (dryRun: 0).' },
+        profilesMerged: { type: 'integer', description: 'approve: profiles merged into another (entries whose profiles were one already merge nothing).' },
+        decidedMeanwhile: { type: 'integer', description: 'Entries someone else decided between the selection and their turn.' },
+        reviewIds: { type: 'array', items: { type: 'string' }, description: 'The entries selected, oldest first.' },
+      },
+      required: ['action', 'dryRun', 'selected', 'decided', 'profilesMerged', 'decidedMeanwhile', 'reviewIds'],
+    },
     UnmergeRequest: {
       type: 'object',
       description: "What to take out of the profile's graph: one identifier (every link it has), or the link between two identifiers. Identifiers as in the look-up: `<type>:<value>` (hashed server-side), `<type>:<namespace>:<value>` for external_id and device_id.",

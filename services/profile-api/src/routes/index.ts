@@ -5,6 +5,7 @@
  */
 import { createDestinationRoute } from './create-destination';
 import { approveReviewRoute, rejectReviewRoute } from './decide-review';
+import { approveReviewsRoute, rejectReviewsRoute } from './decide-reviews';
 import { findProfiles } from './find-profiles';
 import { getDestinationRoute } from './get-destination';
 import { getProfile } from './get-profile';
@@ -28,6 +29,8 @@ export const PROFILE_ROUTES: readonly ProfileRoute[] = [
   listReviews,
   approveReviewRoute,
   rejectReviewRoute,
+  approveReviewsRoute,
+  rejectReviewsRoute,
   listDestinationsRoute,
   createDestinationRoute,
   getDestinationRoute,
