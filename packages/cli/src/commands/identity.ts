@@ -21,6 +21,7 @@ import {
   type ReviewStatus,
 } from '@stratum/identity';
 import { findTenant } from '@stratum/tenancy';
+import { positive } from '../flags';
 import { databaseCommand, lines, runWithDatabase, type DatabaseFlags } from './database-command';
 
 function jsonFile(path: string): unknown {
@@ -45,12 +46,6 @@ function pageLimit(text: string): number {
 function score(text: string): number {
   const n = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`must be a number, e.g. 12 or 9.5, got "${text}"`);
-  return n;
-}
-
-function wholeNumber(text: string): number {
-  const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1)) throw new InvalidArgumentError('must be a whole number from 1');
   return n;
 }
 
@@ -126,7 +121,7 @@ function bulkDecisionCommand(action: 'approve' | 'reject', description: string):
     .option('--min-score <score>', 'only entries whose match score is at least this', score)
     .option('--max-score <score>', 'only entries whose match score is below this', score)
     .option('--settled', 'only entries whose profiles are one already (a later row merged them): approving them closes them, merging nothing')
-    .option('--limit <n>', 'at most this many, the oldest first', wholeNumber)
+    .option('--limit <n>', 'at most this many, the oldest first', positive)
     .option('--note <text>', 'why (kept in the audit of each entry)')
     .option('--dry-run', 'count and name the entries; decide nothing')
     .action((flags: BulkFlags) =>

@@ -51,19 +51,18 @@ export interface BulkReviewOptions {
 
 const PAGE = 1000;
 
-/** The open entries `selection` names, oldest first. */
+/** The open entries `selection` names, oldest first, read no further than the limit. */
 async function selectOpen(db: Db, tenantId: string, selection: ReviewSelection): Promise<string[]> {
-  const newestFirst: string[] = [];
+  const ids: string[] = [];
+  const filter = { status: 'open' as const, reason: selection.reason, minScore: selection.minScore, maxScore: selection.maxScore, settled: selection.settled };
   let after: ReviewPageKey | null = null;
   do {
-    const page = await withTenant(db, tenantId, (trx) =>
-      readReviews(trx, tenantId, { status: 'open', reason: selection.reason, minScore: selection.minScore, maxScore: selection.maxScore, settled: selection.settled }, PAGE, after),
-    );
-    newestFirst.push(...page.reviews.map((r) => r.id));
+    const wanted = selection.limit === null ? PAGE : Math.min(PAGE, selection.limit - ids.length);
+    const page = await withTenant(db, tenantId, (trx) => readReviews(trx, tenantId, filter, wanted, after, 'oldest'));
+    ids.push(...page.reviews.map((r) => r.id));
     after = page.next;
-  } while (after !== null);
-  const oldestFirst = newestFirst.reverse();
-  return selection.limit === null ? oldestFirst : oldestFirst.slice(0, selection.limit);
+  } while (after !== null && (selection.limit === null || ids.length < selection.limit));
+  return ids;
 }
 
 export async function decideReviews(

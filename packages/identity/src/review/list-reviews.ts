@@ -63,8 +63,18 @@ export interface ReviewFilter {
   readonly settled?: boolean | null;
 }
 
-/** One page of entries after `after` (null: from the newest). */
-export async function readReviews(trx: Knex.Transaction, tenantId: string, filter: ReviewFilter, limit: number, after: ReviewPageKey | null): Promise<ReviewPage> {
+/**
+ * One page of entries after `after` (null: from the start): newest first as a work list shows
+ * them, or oldest first (`order` 'oldest') as a bulk decision takes them.
+ */
+export async function readReviews(
+  trx: Knex.Transaction,
+  tenantId: string,
+  filter: ReviewFilter,
+  limit: number,
+  after: ReviewPageKey | null,
+  order: 'newest' | 'oldest' = 'newest',
+): Promise<ReviewPage> {
   const conditions = ['r.tenant_id = ?', 'r.status = ?'];
   const bindings: string[] = [tenantId, filter.status];
   if (filter.reason !== null) {
@@ -81,7 +91,7 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
   }
   if (filter.settled !== undefined && filter.settled !== null) conditions.push(`coalesce(cardinality(${CURRENT_PROFILES_SQL}), 0) ${filter.settled ? '<=' : '>'} 1`);
   if (after !== null) {
-    conditions.push('(r.created_at, r.id) < (?::timestamptz, ?)');
+    conditions.push(`(r.created_at, r.id) ${order === 'newest' ? '<' : '>'} (?::timestamptz, ?)`);
     bindings.push(after.at, after.id);
   }
   const { rows } = await trx.raw<{
@@ -107,7 +117,7 @@ export async function readReviews(trx: Knex.Transaction, tenantId: string, filte
             ${CURRENT_PROFILES_SQL} AS current_profile_ids
      FROM identity_reviews r
      WHERE ${conditions.join(' AND ')}
-     ORDER BY r.created_at DESC, r.id DESC
+     ORDER BY r.created_at ${order === 'newest' ? 'DESC' : 'ASC'}, r.id ${order === 'newest' ? 'DESC' : 'ASC'}
      LIMIT ?`,
     [...bindings, limit + 1],
   );
